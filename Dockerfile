@@ -1,0 +1,10 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir .
+COPY . .
+RUN useradd --create-home kdla && mkdir -p var/media && chown -R kdla var
+USER kdla
+EXPOSE 8000
+CMD ["gunicorn", "kdla_portal.wsgi:application", "--bind", "0.0.0.0:8000"]

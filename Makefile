@@ -1,0 +1,54 @@
+# Two commands do everything: `make run` (demo on embedded defaults) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install migrate seed bench screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+var:
+	mkdir -p var/mail var/media var/celery/broker var/celery/processed var/celery/results
+
+migrate: install var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Web server, Celery worker and Celery beat in one foreground command; Ctrl-C stops all three.
+run: seed
+	@echo ""
+	@echo "KDLA Learning Portal: http://$(HOST):$(PORT)/  (review site: http://$(HOST):$(PORT)/admin/)"
+	@echo "Emails are written to var/mail/. Press Ctrl-C to stop the web server, worker and beat."
+	@bash -c 'trap "trap - INT TERM EXIT; kill 0 2>/dev/null" INT TERM EXIT; \
+	  $(VENV)/bin/celery -A kdla_portal worker --loglevel=INFO --concurrency=1 --pool=solo & \
+	  $(VENV)/bin/celery -A kdla_portal beat --loglevel=INFO \
+	    --scheduler django_celery_beat.schedulers:DatabaseScheduler --pidfile= & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+	  wait'
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m bench.run_sweep_benchmark $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var

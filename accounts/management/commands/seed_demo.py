@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import (
+    DEMO_PASSWORD,
+    DEMO_REVIEWER_EMAIL,
+    DEMO_STAFF_EMAIL,
+    ensure_demo_user,
+    load_demo_libraries,
+)
+from accounts.models import Library
+from accounts.reviewers import add_to_reviewers
+from certifications.kdla_rules import load_kdla_rules
+
+
+class Command(BaseCommand):
+    help = "Load KDLA's rules and catalogue plus demo people. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        load_kdla_rules()
+        load_demo_libraries()
+        library = Library.objects.get(name="Boyd County Public Library")
+        ensure_demo_user(
+            email=DEMO_STAFF_EMAIL,
+            first_name="Pat",
+            last_name="Example",
+            library=library,
+            position="Library Assistant",
+            hours_per_month=80,
+            phone="606-555-0100",
+        )
+        reviewer = ensure_demo_user(
+            email=DEMO_REVIEWER_EMAIL,
+            first_name="Robin",
+            last_name="Reviewer",
+            position="Certification Coordinator",
+            is_staff=True,
+        )
+        add_to_reviewers(reviewer)
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        self.stdout.write(f"  Staff member: {DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}")
+        self.stdout.write(f"  KDLA reviewer: {DEMO_REVIEWER_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "KDLA Certification Review"
+admin.site.site_title = "KDLA Certification Review"
+admin.site.index_title = "Review queues and records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
+    path("credits/", include("credits.urls")),
+    path("", include("certifications.urls")),
+]

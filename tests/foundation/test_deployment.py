@@ -1,0 +1,104 @@
+"""Deployment files agree with the code: compose is valid and production passes check --deploy."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x7#kq9!p2m@v4z8w&r1t6y3u5i0o-l=a(s)d*f+g_h^j%k$l~b.n,m<c>e?",
+    "ALLOWED_HOSTS": "certification.example.org",
+    "SITE_URL": "https://certification.example.org",
+    "DATABASE_URL": "postgres://kdla:secret@postgres:5432/kdla",
+    "CELERY_BROKER_URL": "redis://redis:6379/0",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_passes_check_deploy_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_allowed_hosts():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_compose_file_follows_the_compose_specification():
+    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    assert checker, "check-jsonschema is a test dependency"
+    result = subprocess.run(
+        [checker, "--builtin-schema", "vendor.compose-spec", str(ROOT / "docker-compose.yml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_every_part_of_the_portal():
+    services = compose()["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mailpit"}
+    assert "gunicorn kdla_portal.wsgi:application" in " ".join(services["web"]["command"])
+    assert services["worker"]["command"][:4] == ["celery", "-A", "kdla_portal", "worker"]
+    beat = services["beat"]["command"]
+    assert beat[:4] == ["celery", "-A", "kdla_portal", "beat"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+
+
+def test_compose_sets_only_variables_the_settings_read():
+    settings_source = (ROOT / "kdla_portal" / "settings.py").read_text()
+    read_by_settings = set(
+        re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', settings_source)
+    )
+    services = compose()["services"]
+    example = {
+        line.split("=", 1)[0].lstrip("# ").strip()
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line
+    }
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        unknown = set(environment) - read_by_settings
+        assert not unknown, f"{name} sets variables the settings never read: {unknown}"
+        assert environment["DJANGO_ENV"] == "production"
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
+        assert environment["DATABASE_URL"].startswith("postgres://")
+    unknown_example = example - read_by_settings - {"POSTGRES_PASSWORD"}
+    assert not unknown_example, f".env.example names variables nobody reads: {unknown_example}"
