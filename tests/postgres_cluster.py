@@ -51,8 +51,10 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
 
 def _start_cluster() -> None:
     pg_bin = _pg_bin_dir()
-    workdir = Path(tempfile.mkdtemp(prefix="kdla-pg-"))
-    if os.geteuid() == 0:
+    as_root = os.geteuid() == 0
+    # The postgres OS user must reach the folder: TMPDIR may be a private (0700) root folder.
+    workdir = Path(tempfile.mkdtemp(prefix="kdla-pg-", dir="/tmp" if as_root else None))
+    if as_root:
         shutil.chown(workdir, "postgres", "postgres")
     data = workdir / "data"
     port = _free_port()
