@@ -27,14 +27,8 @@ seed: migrate
 # Web server, Celery worker and Celery beat in one foreground command; Ctrl-C stops all three.
 run: seed
 	@echo ""
-	@echo "KDLA Learning Portal: http://$(HOST):$(PORT)/  (review site: http://$(HOST):$(PORT)/admin/)"
 	@echo "Emails are written to var/mail/. Press Ctrl-C to stop the web server, worker and beat."
-	@bash -c 'trap "trap - INT TERM EXIT; kill 0 2>/dev/null" INT TERM EXIT; \
-	  $(VENV)/bin/celery -A kdla_portal worker --loglevel=INFO --concurrency=1 --pool=solo & \
-	  $(VENV)/bin/celery -A kdla_portal beat --loglevel=INFO \
-	    --scheduler django_celery_beat.schedulers:DatabaseScheduler --pidfile= & \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-	  wait'
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m kdla_portal.demo_server
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
