@@ -1,8 +1,32 @@
 from django.urls import path
 
-from certifications import views
+from certifications import file_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "credentials/<int:pk>/register/",
+        views.credential_register_view,
+        name="credential_register",
+    ),
+    path(
+        "registrations/<int:pk>/checkout-complete/",
+        views.checkout_complete,
+        name="checkout_complete",
+    ),
+    path("transcript/", views.transcript, name="transcript"),
+    path("transcript/csv/", views.transcript_csv, name="transcript_csv"),
+    path("registrations/<int:pk>/files/", file_views.registration_files, name="registration_files"),
+    path(
+        "registrations/<int:pk>/files/add/",
+        file_views.external_file_add,
+        name="external_file_add",
+    ),
+    path("files/<int:pk>/", file_views.external_file_download, name="external_file_download"),
+    path(
+        "document-types/<int:pk>/blank-form/",
+        file_views.document_type_blank_form,
+        name="document_type_blank_form",
+    ),
 ]

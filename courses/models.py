@@ -1,6 +1,8 @@
 """The course catalogue, providers of outside training, and who took which course."""
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -116,3 +118,176 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
+
+
+# Asynchronous (self-paced, external) training: KDLA's guidelines require at least ten hours,
+# proof of successful completion, and prior approval for sources not on the agency's list.
+MIN_ASYNC_COURSE_HOURS = Decimal("10")
+
+
+def _private_upload_path(prefix: str, filename: str) -> str:
+    """A path nobody can guess; the original name is kept on the row for downloads."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{prefix}/{uuid.uuid4().hex}{suffix}"
+
+
+def syllabus_path(instance: "CourseApprovalRequest", filename: str) -> str:
+    return _private_upload_path("async-syllabi", filename)
+
+
+def completion_proof_path(instance: "AsyncCompletion", filename: str) -> str:
+    return _private_upload_path("async-proofs", filename)
+
+
+class AsyncReviewStatus(models.TextChoices):
+    PENDING = "PENDING", "Awaiting review"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Not approved"
+
+
+class CourseApprovalRequest(models.Model):
+    """A request, through the Asynchronous Course Approval Submission Form, to approve a
+    course from a source that is not on KDLA's list."""
+
+    Status = AsyncReviewStatus
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="course_approval_requests",
+        verbose_name="requested by",
+    )
+    provider_name = models.CharField("provider name", max_length=200)
+    provider_url = models.URLField("provider URL", max_length=500)
+    course_title = models.CharField("course title", max_length=200)
+    course_url = models.URLField("course URL", max_length=500)
+    description = models.TextField()
+    length_hours = models.DecimalField("length in hours", max_digits=5, decimal_places=1)
+    syllabus = models.FileField(upload_to=syllabus_path, max_length=255, blank=True)
+    syllabus_name = models.CharField(max_length=255, blank=True)
+    syllabus_content_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AsyncReviewStatus.choices, default=AsyncReviewStatus.PENDING
+    )
+    reviewer_note = models.TextField(blank=True, help_text="The reviewer's note to the person.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_course = models.ForeignKey(
+        Course,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approval_requests",
+        help_text="The catalogue course the approval created or reused.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["user", "submitted_at"]),
+            models.Index(
+                fields=["submitted_at"],
+                name="courseapproval_pending",
+                condition=Q(status="PENDING"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_hours__gte=MIN_ASYNC_COURSE_HOURS),
+                name="courseapproval_at_least_ten_hours",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
+                name="courseapproval_decision_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),
+                name="courseapproval_rejection_has_note",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="APPROVED") | Q(approved_course__isnull=False),
+                name="courseapproval_approval_has_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_title} ({self.provider_name})"
+
+
+class AsyncCompletion(models.Model):
+    """Proof that a person completed an asynchronous course, reported toward one of their
+    registrations; approved hours count toward that registration."""
+
+    Status = AsyncReviewStatus
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="async_completions"
+    )
+    registration = models.ForeignKey(
+        "certifications.Registration",
+        on_delete=models.PROTECT,
+        related_name="async_completions",
+        verbose_name="credential it counts toward",
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="async_completions"
+    )
+    course = models.ForeignKey(
+        Course,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="async_completions",
+        help_text="The individually approved course, when one was chosen.",
+    )
+    course_title = models.CharField("course title", max_length=200)
+    completed_on = models.DateField("completion date")
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    proof = models.FileField("proof of completion", upload_to=completion_proof_path, max_length=255)
+    proof_name = models.CharField(max_length=255)
+    proof_content_type = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=20, choices=AsyncReviewStatus.choices, default=AsyncReviewStatus.PENDING
+    )
+    reviewer_note = models.TextField(blank=True, help_text="The reviewer's note to the person.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["user", "completed_on"]),
+            models.Index(fields=["registration", "status"]),
+            models.Index(
+                fields=["submitted_at"],
+                name="asynccompletion_pending",
+                condition=Q(status="PENDING"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=MIN_ASYNC_COURSE_HOURS),
+                name="asynccompletion_at_least_ten_hours",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
+                name="asynccompletion_decision_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),
+                name="asynccompletion_rejection_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_title} ({self.provider}) – {self.hours} hours"

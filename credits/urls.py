@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from credits import views
+
+urlpatterns = [
+    path("new/", views.credit_request_new, name="credit_request_new"),
+    path(
+        "<int:pk>/documentation/",
+        views.credit_request_documentation,
+        name="credit_request_documentation",
+    ),
+]

@@ -117,6 +117,7 @@ DATETIME_FORMAT = "m/d/Y g:i A"
 SHORT_DATETIME_FORMAT = "m/d/Y g:i A"
 DATE_INPUT_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
 USE_THOUSAND_SEPARATOR = False
+FORMAT_MODULE_PATH = ["kdla_portal.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("credits/", include("credits.urls")),
+    path("training/", include("courses.asynchronous_urls")),
     path("", include("certifications.urls")),
 ]

@@ -1,9 +1,11 @@
 """Earned contact hours of renewal-credits cycles, and the completion they lead to.
 
 Earned credits = hours of completed portal/live courses whose completion date lies inside the
-cycle + approved credits of credit requests for that cycle (dated inside it). The total is stored
-on the registration (``earned_credits``) so pages and jobs read one column; every event that can
-change it calls ``registrations_refresh_earned`` for the registrations it touches.
+cycle + approved credits of credit requests for that cycle (dated inside it) + approved
+asynchronous course hours reported for that cycle (dated inside it, capped by the credential
+type's ``max_async_hours``). The total is stored on the registration (``earned_credits``) so
+pages and jobs read one column; every event that can change it calls
+``registrations_refresh_earned`` for the registrations it touches.
 """
 
 from __future__ import annotations
@@ -13,12 +15,23 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from certifications.models import CredentialType, Registration
-from courses.models import Course, Enrollment
+from courses.models import AsyncCompletion, Course, Enrollment
 
 COUNTED_COURSE_FORMATS = (Course.Format.PORTAL, Course.Format.LIVE)
 # Cycles that still collect hours: an open cycle, or one already complete (extra hours still
@@ -68,11 +81,42 @@ def _approved_credits_subquery() -> Subquery:
     return Subquery(credits, output_field=DecimalField(max_digits=7, decimal_places=1))
 
 
+def _approved_async_hours_subquery() -> Subquery:
+    hours = (
+        AsyncCompletion.objects.filter(
+            registration=OuterRef("pk"),
+            status=AsyncCompletion.Status.APPROVED,
+            completed_on__gte=OuterRef("cycle_start"),
+            completed_on__lte=OuterRef("cycle_end"),
+        )
+        .order_by()
+        .values("registration")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Subquery(hours, output_field=DecimalField(max_digits=7, decimal_places=1))
+
+
+def _counted_async_hours() -> Case:
+    """Approved asynchronous hours reported for the registration, capped by the credential
+    type's ``max_async_hours`` when it has one."""
+    reported = Coalesce(_approved_async_hours_subquery(), ZERO)
+    return Case(
+        When(
+            credential_type__max_async_hours__lt=reported,
+            then=F("credential_type__max_async_hours"),
+        ),
+        default=reported,
+        output_field=DecimalField(max_digits=7, decimal_places=1),
+    )
+
+
 def with_computed_earned(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     """Annotate ``computed_earned``: the total from the sources, in one query."""
     return registrations.annotate(
         computed_earned=Coalesce(_course_hours_subquery(), ZERO)
         + Coalesce(_approved_credits_subquery(), ZERO)
+        + _counted_async_hours()
     )
 
 

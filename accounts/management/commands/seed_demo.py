@@ -10,6 +10,8 @@ from accounts.demo import (
 )
 from accounts.models import Library
 from accounts.reviewers import add_to_reviewers
+from certifications.demo import load_demo_history
+from certifications.demo_reviews import load_demo_review_queue
 from certifications.kdla_rules import load_kdla_rules
 
 
@@ -38,6 +40,8 @@ class Command(BaseCommand):
             is_staff=True,
         )
         add_to_reviewers(reviewer)
+        load_demo_history()
+        load_demo_review_queue()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(f"  Staff member: {DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"  KDLA reviewer: {DEMO_REVIEWER_EMAIL} / {DEMO_PASSWORD}")

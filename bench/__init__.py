@@ -1,0 +1,1 @@
+"""Benchmarks and national-scale data generators (see docs/performance.md)."""

@@ -1,0 +1,455 @@
+"""Credential rules, registrations and the files KDLA reviews, in the review site.
+
+Decisions about files are separate admin URLs (one action each, POST with CSRF) that call
+the services in ``certifications.services.reviews``; nothing about a decision is edited in
+a form.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import SuperuserImportMixin, county_filter
+from accounts.importers import RegistrationResource
+from certifications.models import (
+    CredentialType,
+    DocumentType,
+    ExternalFile,
+    Notification,
+    Registration,
+)
+from certifications.services.reviews import external_file_approve, external_file_reject
+
+PREVIEW_CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
+PENDING_QUERY = "?status__exact=PENDING"
+
+
+def us_date(value: datetime.date | datetime.datetime | None) -> str:
+    """MM/DD/YYYY, as the agency writes dates (datetimes in Kentucky's local time)."""
+    if value is None:
+        return "-"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%m/%d/%Y")
+
+
+def us_datetime(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p") if value else "-"
+
+
+def days_since(moment: Any) -> int:
+    return (timezone.localdate() - timezone.localdate(moment)).days
+
+
+def cycle_text(registration: Registration) -> str:
+    return f"{registration.cycle_start:%m/%d/%Y} – {registration.cycle_end:%m/%d/%Y}"
+
+
+def stored_file_urls(url_name: str, pk: int) -> tuple[str, str]:
+    """The permission-checked download URL of a stored file and its inline preview URL."""
+    try:
+        download = reverse(url_name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return "", ""
+    return download, f"{download}?inline=1"
+
+
+def refusal_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only services write: visible, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "has_blank_form")
+    search_fields = ("name", "description")
+
+    @admin.display(description="blank form", boolean=True)
+    def has_blank_form(self, document_type: DocumentType) -> bool:
+        return bool(document_type.blank_form)
+
+
+@admin.register(CredentialType)
+class CredentialTypeAdmin(SimpleHistoryAdmin):
+    """A rule change is a new version: "Save as new" with a higher version and a later
+    effective date; registrations keep the version they started under."""
+
+    save_as = True
+    list_display = (
+        "name",
+        "code",
+        "version",
+        "effective_on",
+        "kind",
+        "level",
+        "required_credits",
+        "cycle_length_years",
+        "upload_window_days",
+        "leads_to",
+        "active",
+    )
+    list_select_related = ("leads_to", "category")
+    list_filter = ("kind", "level", "active", "category", "effective_on")
+    search_fields = ("name", "code", "cycle_label")
+    ordering = ("code", "-version")
+    # The browser's own selects (these tables are small): the admin's autocomplete has no
+    # accessible name while empty (axe "aria-input-field-name"), and its two-box selector
+    # puts aria-label on plain spans (axe "aria-prohibited-attr").
+
+
+class CredentialTypeFilter(admin.SimpleListFilter):
+    """Credential types by name and version (a small table), for any model that reaches
+    one through ``field_path``."""
+
+    title = "credential type"
+    parameter_name = "credential_type"
+    field_path = "credential_type"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        types = CredentialType.objects.order_by("name", "version").values_list(
+            "pk", "name", "version"
+        )
+        return [(str(pk), f"{name} (version {version})") for pk, name, version in types]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(**{self.field_path: self.value()})
+        return queryset
+
+
+def credential_type_filter(field_path: str) -> type[admin.SimpleListFilter]:
+    return type("CredentialTypeFilter", (CredentialTypeFilter,), {"field_path": field_path})
+
+
+@admin.register(Registration)
+class RegistrationAdmin(SuperuserImportMixin, SimpleHistoryAdmin):
+    """Cycles change only through services (registering, uploads, decisions, scheduled
+    jobs); superusers may correct a cycle's dates, and History shows who did what."""
+
+    resource_classes = [RegistrationResource]
+    list_display = (
+        "person",
+        "library",
+        "credential",
+        "cycle_start_on",
+        "cycle_end_on",
+        "upload_due",
+        "required_credits",
+        "earned_credits",
+        "status",
+        "compliance",
+    )
+    list_select_related = ("user__library", "credential_type")
+    list_filter = (
+        "status",
+        "compliance",
+        "credential_type__kind",
+        "credential_type__level",
+        credential_type_filter("credential_type"),
+        "user__library",
+        county_filter("user__library__county"),
+        "cycle_start",
+        "cycle_end",
+        "registered_at",
+    )
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "user__library__name",
+        "credential_type__name",
+    )
+    ordering = ("-cycle_start", "-pk")
+    raw_id_fields = ("user", "credential_type", "source_registration")
+    show_full_result_count = False
+    editable_by_superusers = ("cycle_start", "cycle_end", "upload_due_on")
+
+    @admin.display(description="person", ordering="user__last_name")
+    def person(self, registration: Registration) -> str:
+        return registration.user.full_name
+
+    @admin.display(description="library", ordering="user__library__name")
+    def library(self, registration: Registration) -> str:
+        library = registration.user.library
+        return library.name if library else ""
+
+    @admin.display(description="credential", ordering="credential_type__name")
+    def credential(self, registration: Registration) -> str:
+        return registration.credential_type.display_label
+
+    @admin.display(description="required credits")
+    def required_credits(self, registration: Registration) -> Any:
+        return registration.credential_type.required_credits
+
+    @admin.display(description="current cycle start", ordering="cycle_start")
+    def cycle_start_on(self, registration: Registration) -> str:
+        return us_date(registration.cycle_start)
+
+    @admin.display(description="current cycle end", ordering="cycle_end")
+    def cycle_end_on(self, registration: Registration) -> str:
+        return us_date(registration.cycle_end)
+
+    @admin.display(description="upload due", ordering="upload_due_on")
+    def upload_due(self, registration: Registration) -> str:
+        return us_date(registration.upload_due_on)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        every_field = [field.name for field in self.model._meta.concrete_fields]
+        if request.user.is_superuser:
+            return [name for name in every_field if name not in self.editable_by_superusers]
+        return every_field
+
+
+class RejectionForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the person", widget=forms.Textarea, required=False, strip=True
+    )
+
+
+@admin.register(ExternalFile)
+class ExternalFileAdmin(SimpleHistoryAdmin):
+    """Every uploaded file; "Files awaiting review" is this list filtered to pending files,
+    oldest first."""
+
+    change_form_template = "admin/certifications/externalfile/review_form.html"
+    list_display = (
+        "file_name",
+        "person",
+        "library",
+        "credential",
+        "cycle",
+        "document_type",
+        "uploaded",
+        "age_in_days",
+        "status",
+    )
+    fields = (
+        "registration",
+        "document_type",
+        "description",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded",
+        "uploaded_by",
+        "status",
+        "reviewer_note",
+        "decided_by",
+        "decided",
+    )
+    list_select_related = (
+        "registration__user__library",
+        "registration__credential_type",
+        "document_type",
+    )
+    list_filter = (
+        "status",
+        "document_type",
+        "registration__credential_type__level",
+        credential_type_filter("registration__credential_type"),
+        "registration__user__library",
+        county_filter("registration__user__library__county"),
+        "uploaded_at",
+        "decided_at",
+    )
+    search_fields = (
+        "registration__user__email",
+        "registration__user__first_name",
+        "registration__user__last_name",
+        "registration__user__library__name",
+        "original_name",
+        "description",
+    )
+    raw_id_fields = ("registration", "uploaded_by", "decided_by")
+    show_full_result_count = False
+    actions = ["approve_selected"]
+
+    @admin.display(description="file", ordering="original_name")
+    def file_name(self, external_file: ExternalFile) -> str:
+        return external_file.description or external_file.original_name
+
+    @admin.display(description="person", ordering="registration__user__last_name")
+    def person(self, external_file: ExternalFile) -> str:
+        return external_file.registration.user.full_name
+
+    @admin.display(description="library")
+    def library(self, external_file: ExternalFile) -> str:
+        library = external_file.registration.user.library
+        return library.name if library else ""
+
+    @admin.display(description="credential")
+    def credential(self, external_file: ExternalFile) -> str:
+        return external_file.registration.credential_type.display_label
+
+    @admin.display(description="cycle")
+    def cycle(self, external_file: ExternalFile) -> str:
+        return cycle_text(external_file.registration)
+
+    @admin.display(description="uploaded", ordering="uploaded_at")
+    def uploaded(self, external_file: ExternalFile) -> str:
+        return us_datetime(external_file.uploaded_at)
+
+    @admin.display(description="decided")
+    def decided(self, external_file: ExternalFile) -> str:
+        return us_datetime(external_file.decided_at)
+
+    @admin.display(description="age in days", ordering="uploaded_at")
+    def age_in_days(self, external_file: ExternalFile) -> int:
+        return days_since(external_file.uploaded_at)
+
+    def is_queue(self, request: HttpRequest) -> bool:
+        return request.GET.get("status__exact") == ExternalFile.Status.PENDING
+
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        if self.is_queue(request):
+            return ("uploaded_at", "pk")
+        return ("-uploaded_at", "-pk")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        if self.is_queue(request):
+            extra_context = {**(extra_context or {}), "title": "Files awaiting review"}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The stored file itself is shown only through the permission-checked view above.
+        return self.fields
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> Any:
+        if request.method == "POST":
+            # Decisions have their own URLs; this page never saves the row.
+            raise PermissionDenied
+        external_file = self.get_object(request, object_id)
+        context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        if external_file is not None:
+            download_url, preview_url = stored_file_urls("external_file_download", external_file.pk)
+            context.update(
+                download_url=download_url,
+                preview_url=preview_url,
+                preview_kind=PREVIEW_CONTENT_TYPES.get(external_file.content_type),
+                file_name=external_file.original_name,
+                can_decide=self.has_change_permission(request, external_file)
+                and external_file.status == ExternalFile.Status.PENDING,
+                rejection_form=RejectionForm(auto_id="id_rejection_%s"),
+                queue_url=reverse("admin:certifications_externalfile_changelist") + PENDING_QUERY,
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list:
+        decide = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/approve/",
+                decide(require_POST(self.approve_view)),
+                name="certifications_externalfile_approve",
+            ),
+            path(
+                "<path:object_id>/reject/",
+                decide(require_POST(self.reject_view)),
+                name="certifications_externalfile_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _file_to_decide(self, request: HttpRequest, object_id: str) -> ExternalFile:
+        external_file = self.get_object(request, object_id)
+        if external_file is None:
+            raise Http404("No such file.")
+        if not self.has_change_permission(request, external_file):
+            raise PermissionDenied
+        return external_file
+
+    def _change_url(self, external_file: ExternalFile) -> str:
+        return reverse("admin:certifications_externalfile_change", args=[external_file.pk])
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        external_file = self._file_to_decide(request, object_id)
+        try:
+            external_file_approve(external_file=external_file, reviewer=request.user)
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+            return redirect(self._change_url(external_file))
+        messages.success(request, f"Approved “{external_file.original_name}”.")
+        return redirect(reverse("admin:certifications_externalfile_changelist") + PENDING_QUERY)
+
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        external_file = self._file_to_decide(request, object_id)
+        form = RejectionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            external_file_reject(external_file=external_file, reviewer=request.user, note=note)
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+            return redirect(self._change_url(external_file))
+        messages.success(
+            request,
+            f"Rejected “{external_file.original_name}”. "
+            "The person was emailed your note and a link to upload again.",
+        )
+        return redirect(reverse("admin:certifications_externalfile_changelist") + PENDING_QUERY)
+
+    @admin.action(description="Approve selected", permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        approved, skipped = 0, []
+        for external_file in queryset.order_by("uploaded_at", "pk"):
+            try:
+                external_file_approve(external_file=external_file, reviewer=request.user)
+            except ValidationError as error:
+                skipped.append(f"“{external_file.original_name}”: {refusal_text(error)}")
+            else:
+                approved += 1
+        messages.success(request, f"Approved {approved} file{'s' if approved != 1 else ''}.")
+        if skipped:
+            messages.warning(request, f"Skipped {len(skipped)}: " + " ".join(skipped))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("kind", "recipient", "registration", "offset_days", "sent_for", "sent_at")
+    list_select_related = ("recipient", "registration__credential_type", "registration__user")
+    list_filter = ("kind", "sent_for", "sent_at")
+    search_fields = ("recipient__email", "recipient__first_name", "recipient__last_name")
+    raw_id_fields = ("recipient", "registration")
+    ordering = ("-created_at", "-pk")
+    show_full_result_count = False

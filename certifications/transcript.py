@@ -1,0 +1,187 @@
+"""A person's transcript: completed courses, approved credits and approved asynchronous
+courses for each credential cycle.
+
+Four queries whatever the history; everything is matched to cycles by date the same way earned
+credits are counted (certifications/services/earned.py), including the cap on asynchronous hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts.models import User
+from certifications.models import CredentialType, Registration
+from certifications.services.earned import COUNTED_COURSE_FORMATS, approved_credit_statuses
+from courses.models import AsyncCompletion, Enrollment
+from credits.models import CreditRequest
+
+
+@dataclass
+class CycleTranscript:
+    registration: Registration
+    courses: list[Enrollment]
+    credits: list[CreditRequest]
+    async_completions: list[AsyncCompletion]
+
+    @property
+    def course_hours(self) -> Decimal:
+        return sum((e.course.contact_hours for e in self.courses), Decimal("0"))
+
+    @property
+    def approved_credits(self) -> Decimal:
+        return sum((c.approved_credits for c in self.credits), Decimal("0"))
+
+    @property
+    def async_hours(self) -> Decimal:
+        """Approved asynchronous hours, up to the credential's limit when it has one."""
+        reported = sum((a.hours for a in self.async_completions), Decimal("0"))
+        limit = self.registration.credential_type.max_async_hours
+        return reported if limit is None else min(reported, limit)
+
+    @property
+    def total(self) -> Decimal:
+        return self.course_hours + self.approved_credits + self.async_hours
+
+
+@dataclass
+class Transcript:
+    user: User
+    completed_courses: list[Enrollment]
+    applications: list[Registration]
+    cycles: list[CycleTranscript]
+
+    @property
+    def total_course_hours(self) -> Decimal:
+        return sum((e.course.contact_hours for e in self.completed_courses), Decimal("0"))
+
+
+def build_transcript(*, user: User) -> Transcript:
+    registrations = list(
+        Registration.objects.filter(user=user)
+        .select_related("credential_type")
+        .order_by("-cycle_start", "-id")
+    )
+    completed_courses = list(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED)
+        .select_related("course")
+        .order_by("completed_on", "course__title")
+    )
+    approved = list(
+        CreditRequest.objects.filter(user=user, status__in=approved_credit_statuses()).order_by(
+            "activity_date", "id"
+        )
+    )
+    async_completions = list(
+        AsyncCompletion.objects.filter(user=user, status=AsyncCompletion.Status.APPROVED).order_by(
+            "completed_on", "id"
+        )
+    )
+    counted_courses = [e for e in completed_courses if e.course.format in COUNTED_COURSE_FORMATS]
+    cycles = []
+    applications = []
+    for registration in registrations:
+        if registration.credential_type.kind != CredentialType.Kind.RENEWAL_CREDITS:
+            applications.append(registration)
+            continue
+        start, end = registration.cycle_start, registration.cycle_end
+        cycles.append(
+            CycleTranscript(
+                registration=registration,
+                courses=[e for e in counted_courses if start <= e.completed_on <= end],
+                credits=[
+                    c
+                    for c in approved
+                    if c.registration_id == registration.pk and start <= c.activity_date <= end
+                ],
+                async_completions=[
+                    a
+                    for a in async_completions
+                    if a.registration_id == registration.pk and start <= a.completed_on <= end
+                ],
+            )
+        )
+    return Transcript(
+        user=user, completed_courses=completed_courses, applications=applications, cycles=cycles
+    )
+
+
+CSV_HEADER = [
+    "Credential",
+    "Cycle Start",
+    "Cycle End",
+    "Kind",
+    "Date",
+    "Course",
+    "Contact Hours",
+    "Notes",
+]
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with these characters as formulas; quote them."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
+    rows: list[list[str]] = [CSV_HEADER]
+    for cycle in transcript.cycles:
+        label = cycle.registration.credential_type.display_label
+        start = f"{cycle.registration.cycle_start:%m/%d/%Y}"
+        end = f"{cycle.registration.cycle_end:%m/%d/%Y}"
+        for enrollment in cycle.courses:
+            rows.append(
+                [
+                    label,
+                    start,
+                    end,
+                    "Course",
+                    f"{enrollment.completed_on:%m/%d/%Y}",
+                    enrollment.course.title,
+                    f"{enrollment.course.contact_hours.normalize():f}",
+                    "",
+                ]
+            )
+        for credit in cycle.credits:
+            rows.append(
+                [
+                    label,
+                    start,
+                    end,
+                    "Approved credit",
+                    f"{credit.activity_date:%m/%d/%Y}",
+                    credit.course,
+                    f"{credit.approved_credits.normalize():f}",
+                    credit.notes,
+                ]
+            )
+        for completion in cycle.async_completions:
+            rows.append(
+                [
+                    label,
+                    start,
+                    end,
+                    "Asynchronous course",
+                    f"{completion.completed_on:%m/%d/%Y}",
+                    completion.course_title,
+                    f"{completion.hours.normalize():f}",
+                    completion.reviewer_note,
+                ]
+            )
+        rows.append([label, start, end, "Total", "", "", f"{cycle.total.normalize():f}", ""])
+    for enrollment in transcript.completed_courses:
+        rows.append(
+            [
+                "",
+                "",
+                "",
+                "Completed course",
+                f"{enrollment.completed_on:%m/%d/%Y}",
+                enrollment.course.title,
+                f"{enrollment.course.contact_hours.normalize():f}",
+                "",
+            ]
+        )
+    return [[_safe_cell(cell) for cell in row] for row in rows]

@@ -1,0 +1,87 @@
+"""The catalogue and enrollments in the review site. The asynchronous-training review
+screens are in ``courses.admin_asynchronous``, imported here so the admin finds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import SuperuserImportMixin, county_filter
+from accounts.importers import CompletedHoursResource
+from courses import admin_asynchronous  # noqa: F401
+from courses.models import Category, Course, Enrollment, Provider
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("name", "url", "is_approved_async_source", "active", "added_on")
+    list_filter = ("is_approved_async_source", "active", "added_on")
+    search_fields = ("name", "url")
+
+
+@admin.register(Course)
+class CourseAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("title", "category", "provider", "format", "contact_hours", "active")
+    list_select_related = ("category", "provider")
+    list_filter = ("format", "active", "category", "provider__is_approved_async_source")
+    search_fields = ("title", "description", "provider__name")
+    ordering = ("title", "pk")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(SuperuserImportMixin, SimpleHistoryAdmin):
+    """Enrollments and completions are written by the portal's services (completing a
+    course also updates earned credits), or imported as CSV; here they are only shown."""
+
+    resource_classes = [CompletedHoursResource]
+    list_display = ("person", "library", "course", "status", "registered_at", "completed_on")
+    list_select_related = ("user__library", "course")
+    list_filter = (
+        "status",
+        "course__format",
+        "user__library",
+        county_filter("user__library__county"),
+        "completed_on",
+        "registered_at",
+    )
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "user__library__name",
+        "course__title",
+    )
+    raw_id_fields = ("user", "course")
+    ordering = ("-registered_at", "-pk")
+    show_full_result_count = False
+
+    @admin.display(description="person", ordering="user__last_name")
+    def person(self, enrollment: Enrollment) -> str:
+        return enrollment.user.full_name
+
+    @admin.display(description="library")
+    def library(self, enrollment: Enrollment) -> str:
+        library = enrollment.user.library
+        return library.name if library else ""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,65 @@
+"""Registering for courses and completing them.
+
+A completed portal or live course counts its contact hours toward every renewal-credits cycle
+whose dates contain the completion date, so completing recomputes those cycles in the same
+transaction: the dashboard never shows a completion without its hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from certifications.services.earned import refresh_earned_after_course_completion
+from courses.models import Course, Enrollment
+
+
+def _already_registered(course: Course) -> ValidationError:
+    return ValidationError(f"You are already registered for {course.title}.")
+
+
+@transaction.atomic
+def course_register(*, user: User, course: Course) -> Enrollment:
+    """Register the person for an active course; a second registration is refused."""
+    if not course.active:
+        raise ValidationError(
+            f"{course.title} is no longer offered, so you cannot register for it."
+        )
+    if Enrollment.objects.filter(user=user, course=course).exists():
+        raise _already_registered(course)
+    try:
+        # Two clicks at once pass the check above; the unique constraint refuses the second.
+        with transaction.atomic():
+            return Enrollment.objects.create(user=user, course=course)
+    except IntegrityError as error:
+        raise _already_registered(course) from error
+
+
+@transaction.atomic
+def course_complete(
+    *, enrollment: Enrollment, completed_on: datetime.date | None = None
+) -> Enrollment:
+    """Mark the course complete (today, local time, unless a date is given) and credit its
+    hours to the person's renewal-credits cycles that contain that date."""
+    today = timezone.localdate()
+    completed_on = completed_on or today
+    locked = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=enrollment.pk)
+    )
+    if locked.status == Enrollment.Status.COMPLETED:
+        raise ValidationError(
+            f"You already completed {locked.course.title} on {locked.completed_on:%m/%d/%Y}."
+        )
+    if completed_on > today:
+        raise ValidationError("The completion date cannot be in the future.")
+    locked.status = Enrollment.Status.COMPLETED
+    locked.completed_on = completed_on
+    locked.save(update_fields=["status", "completed_on"])
+    refresh_earned_after_course_completion(user_id=locked.user_id, completed_on=completed_on)
+    return locked

@@ -1,0 +1,326 @@
+"""Credit requests in the review site: approve all, some or none of the credits.
+
+Each decision is its own admin URL (POST with CSRF) calling ``credit_request_decide``. A
+decided request can be decided again only the same way, so History keeps both decisions;
+the decision fields are never edited in the change form.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import county_filter
+from certifications.admin import (
+    PREVIEW_CONTENT_TYPES,
+    credential_type_filter,
+    cycle_text,
+    days_since,
+    refusal_text,
+    stored_file_urls,
+    us_date,
+    us_datetime,
+)
+from credits.models import CreditRequest
+from credits.services.reviews import credit_request_decide
+
+PENDING_QUERY = "?status__exact=PENDING"
+
+
+class DecisionForm(forms.Form):
+    """What a reviewer sends; ``seen_decided_at`` is the decision they saw (empty while
+    pending), so a decision made meanwhile by someone else is not silently replaced."""
+
+    approved_credits = forms.DecimalField(
+        label="Approved credits", required=False, max_digits=5, decimal_places=1
+    )
+    note = forms.CharField(label="Note to the person", required=False, widget=forms.Textarea)
+    seen_decided_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+
+def seen_value(credit_request: CreditRequest) -> str:
+    """The decision time as ISO 8601 with microseconds, which the form reads back exactly."""
+    return credit_request.decided_at.isoformat() if credit_request.decided_at else ""
+
+
+@admin.register(CreditRequest)
+class CreditRequestAdmin(SimpleHistoryAdmin):
+    """Every credit request; "Credit requests awaiting review" is this list filtered to
+    pending requests, oldest first."""
+
+    change_form_template = "admin/credits/creditrequest/review_form.html"
+    list_display = (
+        "course",
+        "person",
+        "library",
+        "credential",
+        "cycle",
+        "request_date",
+        "age_in_days",
+        "requested_credits",
+        "still_needed",
+        "status",
+        "approved_credits",
+    )
+    list_select_related = ("user__library", "registration__credential_type")
+    list_filter = (
+        "status",
+        "registration__credential_type__level",
+        credential_type_filter("registration__credential_type"),
+        "user__library",
+        county_filter("user__library__county"),
+        "requested_at",
+        "activity_date",
+        "decided_at",
+    )
+    search_fields = (
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "user__library__name",
+        "course",
+        "description",
+    )
+    raw_id_fields = ("user", "registration", "decided_by")
+    fields = (
+        "user",
+        "registration",
+        "activity",
+        "course",
+        "description",
+        "requested_credits",
+        "documentation_name",
+        "request_date",
+        "status",
+        "approved_credits",
+        "notes",
+        "decided_by",
+        "decided",
+    )
+    show_full_result_count = False
+    actions = ["approve_selected"]
+
+    @admin.display(description="person", ordering="user__last_name")
+    def person(self, credit_request: CreditRequest) -> str:
+        return credit_request.user.full_name
+
+    @admin.display(description="library")
+    def library(self, credit_request: CreditRequest) -> str:
+        library = credit_request.user.library
+        return library.name if library else ""
+
+    @admin.display(description="credential")
+    def credential(self, credit_request: CreditRequest) -> str:
+        return credit_request.registration.credential_type.display_label
+
+    @admin.display(description="cycle")
+    def cycle(self, credit_request: CreditRequest) -> str:
+        return cycle_text(credit_request.registration)
+
+    @admin.display(description="request date", ordering="requested_at")
+    def request_date(self, credit_request: CreditRequest) -> str:
+        return us_date(credit_request.requested_at)
+
+    @admin.display(description="activity date")
+    def activity(self, credit_request: CreditRequest) -> str:
+        return us_date(credit_request.activity_date)
+
+    @admin.display(description="decided")
+    def decided(self, credit_request: CreditRequest) -> str:
+        return us_datetime(credit_request.decided_at)
+
+    @admin.display(description="age in days", ordering="requested_at")
+    def age_in_days(self, credit_request: CreditRequest) -> int:
+        return days_since(credit_request.requested_at)
+
+    @admin.display(description="cycle still needs")
+    def still_needed(self, credit_request: CreditRequest) -> Decimal:
+        registration = credit_request.registration
+        return max(registration.credential_type.required_credits - registration.earned_credits, 0)
+
+    def is_queue(self, request: HttpRequest) -> bool:
+        return request.GET.get("status__exact") == CreditRequest.Status.PENDING
+
+    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
+        if self.is_queue(request):
+            return ("requested_at", "pk")
+        return ("-requested_at", "-pk")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        if self.is_queue(request):
+            extra_context = {**(extra_context or {}), "title": "Credit requests awaiting review"}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The stored file itself is shown only through the permission-checked view above.
+        return self.fields
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> Any:
+        if request.method == "POST":
+            # Decisions have their own URLs; this page never saves the row.
+            raise PermissionDenied
+        credit_request = self.get_object(request, object_id)
+        context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        if credit_request is not None:
+            download_url, preview_url = stored_file_urls(
+                "credit_request_documentation", credit_request.pk
+            )
+            context.update(
+                download_url=download_url,
+                preview_url=preview_url,
+                preview_kind=PREVIEW_CONTENT_TYPES.get(credit_request.documentation_content_type),
+                file_name=credit_request.documentation_name,
+                can_decide=self.has_change_permission(request, credit_request),
+                seen_decided_at=seen_value(credit_request),
+                queue_url=reverse("admin:credits_creditrequest_changelist") + PENDING_QUERY,
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list:
+        decide = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/approve-all/",
+                decide(require_POST(self.approve_all_view)),
+                name="credits_creditrequest_approve_all",
+            ),
+            path(
+                "<path:object_id>/approve-some/",
+                decide(require_POST(self.approve_some_view)),
+                name="credits_creditrequest_approve_some",
+            ),
+            path(
+                "<path:object_id>/approve-none/",
+                decide(require_POST(self.approve_none_view)),
+                name="credits_creditrequest_approve_none",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _request_to_decide(
+        self, request: HttpRequest, object_id: str
+    ) -> tuple[CreditRequest, DecisionForm]:
+        credit_request = self.get_object(request, object_id)
+        if credit_request is None:
+            raise Http404("No such credit request.")
+        if not self.has_change_permission(request, credit_request):
+            raise PermissionDenied
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        # The service compares this with the stored decision (see DecisionForm).
+        seen: datetime.datetime | None = form.cleaned_data.get("seen_decided_at")
+        credit_request.decided_at = seen
+        return credit_request, form
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        credit_request: CreditRequest,
+        *,
+        approved_credits: Any,
+        note: str,
+    ) -> HttpResponseRedirect:
+        try:
+            decided = credit_request_decide(
+                credit_request=credit_request,
+                approved_credits=approved_credits,
+                note=note,
+                reviewer=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+            return redirect(reverse("admin:credits_creditrequest_change", args=[credit_request.pk]))
+        messages.success(
+            request,
+            f"{decided.get_status_display().capitalize()}: "
+            f"{floatformat(decided.approved_credits, -1)} of "
+            f"{floatformat(decided.requested_credits, -1)} credits for “{decided.course}”.",
+        )
+        return redirect(reverse("admin:credits_creditrequest_changelist") + PENDING_QUERY)
+
+    def approve_all_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        credit_request, form = self._request_to_decide(request, object_id)
+        return self._decide(
+            request,
+            credit_request,
+            approved_credits=credit_request.requested_credits,
+            note=form.cleaned_data.get("note", ""),
+        )
+
+    def approve_some_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        credit_request, form = self._request_to_decide(request, object_id)
+        approved = form.cleaned_data.get("approved_credits")
+        if approved is None:
+            messages.error(request, "Enter how many credits you approve, e.g. 12 or 12.5.")
+            return redirect(reverse("admin:credits_creditrequest_change", args=[credit_request.pk]))
+        if approved in (0, credit_request.requested_credits):
+            messages.error(
+                request,
+                "To approve some credits, enter more than 0 and fewer than the "
+                f"{floatformat(credit_request.requested_credits, -1)} requested; "
+                "otherwise use “Approve all” or “Approve none”.",
+            )
+            return redirect(reverse("admin:credits_creditrequest_change", args=[credit_request.pk]))
+        return self._decide(
+            request,
+            credit_request,
+            approved_credits=approved,
+            note=form.cleaned_data.get("note", ""),
+        )
+
+    def approve_none_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        credit_request, form = self._request_to_decide(request, object_id)
+        return self._decide(
+            request,
+            credit_request,
+            approved_credits=Decimal("0"),
+            note=form.cleaned_data.get("note", ""),
+        )
+
+    @admin.action(description="Approve selected (all requested credits)", permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        approved, skipped = 0, []
+        for credit_request in queryset.order_by("requested_at", "pk"):
+            if credit_request.status != CreditRequest.Status.PENDING:
+                skipped.append(f"“{credit_request.course}” was already decided.")
+                continue
+            try:
+                credit_request_decide(
+                    credit_request=credit_request,
+                    approved_credits=credit_request.requested_credits,
+                    note="",
+                    reviewer=request.user,
+                )
+            except ValidationError as error:
+                skipped.append(f"“{credit_request.course}”: {refusal_text(error)}")
+            else:
+                approved += 1
+        messages.success(
+            request, f"Approved {approved} credit request{'s' if approved != 1 else ''} in full."
+        )
+        if skipped:
+            messages.warning(request, f"Skipped {len(skipped)}: " + " ".join(skipped))

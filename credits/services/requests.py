@@ -1,0 +1,144 @@
+"""Requests for credit for activities outside the portal ("Request new Credit")."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from certifications.file_checks import CheckedUpload, check_document_upload
+from certifications.models import CredentialType, Registration
+from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
+
+# A renewal-credits cycle collects credits while open, and after completion (extra hours
+# still show on the transcript); a lapsed cycle does not.
+COLLECTING_STATUSES = (Registration.Status.ACTIVE, Registration.Status.COMPLETED)
+CREDIT_STEP = Decimal("0.5")
+ACTIVITY_DATE_OUTSIDE_CYCLE = (
+    "The Activity Date must be within the Start and End Date of the selected Credential in "
+    "order to count towards its completion."
+)
+REGISTRATION_NOT_FOUND = "This credential was not found among your open renewal credentials."
+
+
+def open_renewal_registrations(*, user: User) -> QuerySet[Registration]:
+    """The person's renewal-credits cycles that can still count credits, newest first."""
+    return (
+        Registration.objects.filter(
+            user=user,
+            credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+            status__in=COLLECTING_STATUSES,
+        )
+        .select_related("credential_type")
+        .order_by("-cycle_start", "-pk")
+    )
+
+
+def credit_request_submit(
+    *,
+    user: User,
+    registration: Registration,
+    activity_date: datetime.date,
+    course: str,
+    description: str,
+    requested_credits: Decimal,
+    documentation: UploadedFile | None,
+) -> CreditRequest:
+    """Record a request for KDLA to review. A refusal stores nothing (no row, no file)."""
+    checked = _check_documentation(documentation)
+    course = (course or "").strip()
+    description = (description or "").strip()
+    _check_text(course=course, description=description)
+    _check_requested_credits(requested_credits)
+    if activity_date > timezone.localdate():
+        raise ValidationError(
+            {
+                "activity_date": "The Activity Date cannot be in the future. Request credit after "
+                "the activity has taken place."
+            }
+        )
+    credit_request = CreditRequest(
+        user=user,
+        activity_date=activity_date,
+        course=course,
+        description=description,
+        requested_credits=requested_credits,
+        documentation_name=checked.original_name,
+        documentation_content_type=checked.content_type,
+    )
+    field_file = credit_request.documentation
+    try:
+        with transaction.atomic():
+            # Locked so a cycle closing at the same moment cannot accept a late request.
+            locked = _lock_open_renewal_registration(user=user, registration=registration)
+            if not locked.cycle_start <= activity_date <= locked.cycle_end:
+                raise ValidationError({"activity_date": ACTIVITY_DATE_OUTSIDE_CYCLE})
+            credit_request.registration = locked
+            # The file is written last, just before its row: any failure up to the commit
+            # deletes it again (below), so storage never keeps a file without its row.
+            field_file.save(documentation.name, documentation, save=False)
+            credit_request.save()
+    except BaseException:
+        if field_file.name:
+            field_file.storage.delete(field_file.name)
+        raise
+    return credit_request
+
+
+def _check_documentation(documentation: UploadedFile | None) -> CheckedUpload:
+    try:
+        return check_document_upload(documentation)
+    except ValidationError as error:
+        raise ValidationError({"documentation": error.messages}) from error
+
+
+def _check_text(*, course: str, description: str) -> None:
+    errors = {}
+    if not course:
+        errors["course"] = "Enter the course or activity, e.g. “Annual Summation”."
+    if not description:
+        errors["description"] = "Describe the activity, e.g. “CE Activities”."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_requested_credits(requested_credits: Decimal) -> None:
+    not_a_number = ValidationError(
+        {"requested_credits": "Enter the Requested Credits as a number, e.g. 15."}
+    )
+    try:
+        credits = Decimal(requested_credits)
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise not_a_number from error
+    if not credits.is_finite():
+        raise not_a_number
+    if credits <= 0:
+        message = "Requested Credits must be more than 0."
+    elif credits > MAX_REQUESTED_CREDITS:
+        message = (
+            f"Requested Credits cannot be more than {MAX_REQUESTED_CREDITS} in one request. "
+            "Split a longer activity into several requests."
+        )
+    elif credits % CREDIT_STEP != 0:
+        message = "Requested Credits must be in whole or half hours, e.g. 1, 1.5 or 2."
+    else:
+        return
+    raise ValidationError({"requested_credits": message})
+
+
+def _lock_open_renewal_registration(*, user: User, registration: Registration) -> Registration:
+    locked = (
+        open_renewal_registrations(user=user)
+        .select_for_update(of=("self",))
+        .filter(pk=getattr(registration, "pk", None))
+        .first()
+    )
+    if locked is None:
+        raise ValidationError({"registration": REGISTRATION_NOT_FOUND})
+    return locked

@@ -1,0 +1,118 @@
+"""KDLA's decision about a credit request: approve all, some or none of the credits.
+
+A decision can be replaced only by a new decision through ``credit_request_decide``; both
+are kept in the request's history. The caller passes the request as the reviewer saw it
+(its ``decided_at``): if someone else decided it in the meantime, the decision is refused and
+nothing changes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+
+from accounts.models import User
+from certifications.models import Registration
+from certifications.services.earned import registrations_refresh_earned
+from credits.models import CreditRequest
+from kdla_portal.mail import send_email
+
+CREDIT_STEP = Decimal("0.5")
+PARTIAL_NOTE_REQUIRED = "Write a note telling the person why only some credits were approved."
+NONE_NOTE_REQUIRED = "Write a note telling the person why no credits were approved."
+
+
+def decision_status_for(*, approved_credits: Decimal, requested_credits: Decimal) -> str:
+    if approved_credits == requested_credits:
+        return CreditRequest.Status.APPROVED
+    if approved_credits == 0:
+        return CreditRequest.Status.REJECTED
+    return CreditRequest.Status.PARTIALLY_APPROVED
+
+
+def _checked_credits(approved_credits: Decimal, requested_credits: Decimal) -> Decimal:
+    try:
+        credits = Decimal(approved_credits)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError("Enter the approved credits as a number, e.g. 12 or 12.5.") from None
+    if not credits.is_finite() or credits < 0 or credits > requested_credits:
+        raise ValidationError(
+            f"Approved credits must be between 0 and the {floatformat(requested_credits, -1)} "
+            "requested."
+        )
+    if credits % CREDIT_STEP != 0:
+        raise ValidationError("Approved credits must be a whole or half hour, e.g. 12 or 12.5.")
+    return credits.quantize(Decimal("0.1"))
+
+
+def _checked_note(*, status: str, note: str) -> str:
+    note = (note or "").strip()
+    if note:
+        return note
+    if status == CreditRequest.Status.PARTIALLY_APPROVED:
+        raise ValidationError(PARTIAL_NOTE_REQUIRED)
+    if status == CreditRequest.Status.REJECTED:
+        raise ValidationError(NONE_NOTE_REQUIRED)
+    return note
+
+
+def _changed_since_seen(locked: CreditRequest, seen: CreditRequest) -> bool:
+    """``decided_at`` identifies the decision the reviewer saw (None: still pending)."""
+    return locked.decided_at != seen.decided_at
+
+
+def _already_decided_message(credit_request: CreditRequest) -> str:
+    decided_by = credit_request.decided_by.full_name if credit_request.decided_by else "a reviewer"
+    decided_on = timezone.localtime(credit_request.decided_at).strftime("%m/%d/%Y")
+    outcome = credit_request.get_status_display().lower()
+    return f"This request was already {outcome} by {decided_by} on {decided_on}."
+
+
+def _send_decision_email(*, credit_request_id: int) -> None:
+    credit_request = CreditRequest.objects.select_related(
+        "user", "registration__credential_type"
+    ).get(pk=credit_request_id)
+    send_email(
+        template="credit_decided",
+        to=[credit_request.user.email],
+        context={"user": credit_request.user, "credit_request": credit_request},
+    )
+
+
+@transaction.atomic
+def credit_request_decide(
+    *, credit_request: CreditRequest, approved_credits: Decimal, note: str, reviewer: User
+) -> CreditRequest:
+    """Approve all (approved = requested), some (with a note) or none (0, with a note)."""
+    # The registration first, then the request: the same order as every other service.
+    list(
+        Registration.objects.select_for_update(of=("self",))
+        .filter(pk=credit_request.registration_id)
+        .values_list("pk", flat=True)
+    )
+    locked = (
+        CreditRequest.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=credit_request.pk)
+    )
+    if _changed_since_seen(locked, credit_request):
+        raise ValidationError(_already_decided_message(locked))
+    credits = _checked_credits(approved_credits, locked.requested_credits)
+    status = decision_status_for(
+        approved_credits=credits, requested_credits=locked.requested_credits
+    )
+    locked.notes = _checked_note(status=status, note=note)
+    locked.status = status
+    locked.approved_credits = credits
+    locked.decided_by = reviewer
+    locked.decided_at = timezone.now()
+    locked._history_user = reviewer
+    locked.save(update_fields=["status", "approved_credits", "notes", "decided_by", "decided_at"])
+    registrations_refresh_earned(registration_ids=[locked.registration_id])
+    transaction.on_commit(partial(_send_decision_email, credit_request_id=locked.pk))
+    return locked

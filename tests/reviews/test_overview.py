@@ -1,0 +1,124 @@
+"""The reviewers' overview on the review site's front page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from certifications.models import ExternalFile
+from certifications.review_overview import (
+    credit_queue_summary,
+    file_queue_summary,
+    median_by_percentile,
+    median_by_sorting,
+    times_to_decision,
+)
+from credits.models import CreditRequest
+from tests.factories import UserFactory
+from tests.reviews.builders import (
+    application,
+    application_type,
+    pending_credit_request,
+    pending_file,
+    renewal_cycle,
+    reviewer,
+)
+
+pytestmark = pytest.mark.django_db
+EASTERN = datetime.timezone(datetime.timedelta(hours=-5))
+NOW = datetime.datetime(2026, 6, 15, 12, tzinfo=EASTERN)
+
+
+def decided_file(credential_type, *, received_days_ago, decided_days_ago):
+    external_file = pending_file(
+        application(credential_type=credential_type),
+        uploaded_at=NOW - datetime.timedelta(days=received_days_ago),
+    )
+    ExternalFile.objects.filter(pk=external_file.pk).update(
+        status=ExternalFile.Status.APPROVED,
+        decided_at=NOW - datetime.timedelta(days=decided_days_ago),
+    )
+    return external_file
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_counts_the_waiting_files_and_finds_the_oldest():
+    shared = application_type()
+    pending_file(application(credential_type=shared), uploaded_at=NOW - datetime.timedelta(days=12))
+    pending_file(application(credential_type=shared), uploaded_at=NOW - datetime.timedelta(days=2))
+    decided_file(shared, received_days_ago=40, decided_days_ago=35)
+
+    summary = file_queue_summary()
+
+    assert summary.waiting == 2
+    assert timezone.localdate(summary.oldest_at) == datetime.date(2026, 6, 3)
+    assert summary.oldest_age_days == 12
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_takes_the_median_over_the_last_30_days():
+    shared = application_type()
+    decided_file(shared, received_days_ago=10, decided_days_ago=9)  # 1 day
+    decided_file(shared, received_days_ago=10, decided_days_ago=7)  # 3 days
+    decided_file(shared, received_days_ago=20, decided_days_ago=10)  # 10 days
+    decided_file(shared, received_days_ago=30, decided_days_ago=6)  # 24 days
+    decided_file(shared, received_days_ago=90, decided_days_ago=31)  # outside the window
+
+    assert file_queue_summary().median_days_to_decision == 6.5
+    decided = times_to_decision(
+        ExternalFile, received_field="uploaded_at", since=NOW - datetime.timedelta(days=30)
+    )
+    assert median_by_percentile(decided) == datetime.timedelta(days=6.5)
+    assert median_by_sorting(decided) == datetime.timedelta(days=6.5)
+    assert median_by_sorting(
+        decided.exclude(decided_at__lte=NOW - datetime.timedelta(days=10))
+    ) == (datetime.timedelta(days=3))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_summarises_credit_requests():
+    cycle = renewal_cycle()
+    pending_credit_request(cycle, requested_at=NOW - datetime.timedelta(days=4))
+    decided = pending_credit_request(cycle, requested_at=NOW - datetime.timedelta(days=3))
+    CreditRequest.objects.filter(pk=decided.pk).update(
+        status="APPROVED", approved_credits=Decimal("20"), decided_at=NOW
+    )
+
+    summary = credit_queue_summary()
+
+    assert (summary.waiting, summary.oldest_age_days, summary.median_days_to_decision) == (
+        1,
+        4,
+        3.0,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_front_page_shows_the_overview(client):
+    client.force_login(reviewer())
+    pending_file(application(), uploaded_at=NOW - datetime.timedelta(days=5))
+    page = client.get("/admin/").content.decode()
+
+    assert "Reviewer overview" in page
+    assert (
+        'href="/admin/certifications/externalfile/?status__exact=PENDING">Files awaiting review'
+        in page
+    )
+    assert (
+        'href="/admin/credits/creditrequest/?status__exact=PENDING">Credit requests awaiting review'
+        in page
+    )
+    assert "06/10/2026 (5 days waiting)" in page
+    assert "None waiting" in page
+    assert "No decisions yet" in page
+
+
+def test_the_overview_is_empty_without_review_permissions(client):
+    person = UserFactory(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="view_library"))
+    client.force_login(person)
+    page = client.get("/admin/").content.decode()
+    assert "Reviewer overview" not in page
