@@ -108,3 +108,28 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "timezone_id": "America/New_York"}
+
+
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0002_kdla_reviewers_group", "create_reviewers_group"),
+    ("courses.migrations.0003_load_approved_async_sources", "load_approved_async_sources"),
+    ("certifications.migrations.0002_daily_deadlines_schedule", "install_schedule"),
+]
+
+
+@pytest.fixture
+def migration_installed_data(db) -> None:
+    """Rows the data migrations install (reviewers group, approved sources, beat schedule).
+
+    Transactional tests empty every table when they end, so a test that reads these rows runs
+    the migrations' own (idempotent) forward steps again first.
+    """
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    # The historical models the migrations were written against, as `migrate` passes them.
+    migration_apps = MigrationLoader(connection).project_state().apps
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(migration_apps, None)

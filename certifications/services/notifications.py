@@ -192,6 +192,7 @@ class ReviewerDigestContent:
 
     def context_for(self, *, day: datetime.date) -> dict[str, Any] | None:
         if day not in self.by_day:
+            # Imported here: the reminders module claims through this one.
             from certifications.services.reminders import waiting_review_items
 
             items = waiting_review_items(today=day)

@@ -10,132 +10,474 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certifications', '0001_initial'),
-        ('courses', '0001_initial'),
+        ("certifications", "0001_initial"),
+        ("courses", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAsyncCompletion',
+            name="HistoricalAsyncCompletion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('course_title', models.CharField(max_length=200, verbose_name='course title')),
-                ('completed_on', models.DateField(verbose_name='completion date')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('proof', models.TextField(max_length=255, verbose_name='proof of completion')),
-                ('proof_name', models.CharField(max_length=255)),
-                ('proof_content_type', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('PENDING', 'Awaiting review'), ('APPROVED', 'Approved'), ('REJECTED', 'Not approved')], default='PENDING', max_length=20)),
-                ('reviewer_note', models.TextField(blank=True, help_text="The reviewer's note to the person.")),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, help_text='The individually approved course, when one was chosen.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.course')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.provider')),
-                ('registration', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certifications.registration', verbose_name='credential it counts toward')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("course_title", models.CharField(max_length=200, verbose_name="course title")),
+                ("completed_on", models.DateField(verbose_name="completion date")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("proof", models.TextField(max_length=255, verbose_name="proof of completion")),
+                ("proof_name", models.CharField(max_length=255)),
+                ("proof_content_type", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Awaiting review"),
+                            ("APPROVED", "Approved"),
+                            ("REJECTED", "Not approved"),
+                        ],
+                        default="PENDING",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reviewer_note",
+                    models.TextField(blank=True, help_text="The reviewer's note to the person."),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The individually approved course, when one was chosen.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courses.provider",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="certifications.registration",
+                        verbose_name="credential it counts toward",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical async completion',
-                'verbose_name_plural': 'historical async completions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical async completion",
+                "verbose_name_plural": "historical async completions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCourseApprovalRequest',
+            name="HistoricalCourseApprovalRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('provider_name', models.CharField(max_length=200, verbose_name='provider name')),
-                ('provider_url', models.URLField(max_length=500, verbose_name='provider URL')),
-                ('course_title', models.CharField(max_length=200, verbose_name='course title')),
-                ('course_url', models.URLField(max_length=500, verbose_name='course URL')),
-                ('description', models.TextField()),
-                ('length_hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='length in hours')),
-                ('syllabus', models.TextField(blank=True, max_length=255)),
-                ('syllabus_name', models.CharField(blank=True, max_length=255)),
-                ('syllabus_content_type', models.CharField(blank=True, max_length=100)),
-                ('status', models.CharField(choices=[('PENDING', 'Awaiting review'), ('APPROVED', 'Approved'), ('REJECTED', 'Not approved')], default='PENDING', max_length=20)),
-                ('reviewer_note', models.TextField(blank=True, help_text="The reviewer's note to the person.")),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approved_course', models.ForeignKey(blank=True, db_constraint=False, help_text='The catalogue course the approval created or reused.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.course')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("provider_name", models.CharField(max_length=200, verbose_name="provider name")),
+                ("provider_url", models.URLField(max_length=500, verbose_name="provider URL")),
+                ("course_title", models.CharField(max_length=200, verbose_name="course title")),
+                ("course_url", models.URLField(max_length=500, verbose_name="course URL")),
+                ("description", models.TextField()),
+                (
+                    "length_hours",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=5, verbose_name="length in hours"
+                    ),
+                ),
+                ("syllabus", models.TextField(blank=True, max_length=255)),
+                ("syllabus_name", models.CharField(blank=True, max_length=255)),
+                ("syllabus_content_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Awaiting review"),
+                            ("APPROVED", "Approved"),
+                            ("REJECTED", "Not approved"),
+                        ],
+                        default="PENDING",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reviewer_note",
+                    models.TextField(blank=True, help_text="The reviewer's note to the person."),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approved_course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The catalogue course the approval created or reused.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical course approval request',
-                'verbose_name_plural': 'historical course approval requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical course approval request",
+                "verbose_name_plural": "historical course approval requests",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AsyncCompletion',
+            name="AsyncCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course_title', models.CharField(max_length=200, verbose_name='course title')),
-                ('completed_on', models.DateField(verbose_name='completion date')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('proof', models.FileField(max_length=255, upload_to=courses.models.completion_proof_path, verbose_name='proof of completion')),
-                ('proof_name', models.CharField(max_length=255)),
-                ('proof_content_type', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('PENDING', 'Awaiting review'), ('APPROVED', 'Approved'), ('REJECTED', 'Not approved')], default='PENDING', max_length=20)),
-                ('reviewer_note', models.TextField(blank=True, help_text="The reviewer's note to the person.")),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(blank=True, help_text='The individually approved course, when one was chosen.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='async_completions', to='courses.course')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='async_completions', to='courses.provider')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='async_completions', to='certifications.registration', verbose_name='credential it counts toward')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='async_completions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("course_title", models.CharField(max_length=200, verbose_name="course title")),
+                ("completed_on", models.DateField(verbose_name="completion date")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5)),
+                (
+                    "proof",
+                    models.FileField(
+                        max_length=255,
+                        upload_to=courses.models.completion_proof_path,
+                        verbose_name="proof of completion",
+                    ),
+                ),
+                ("proof_name", models.CharField(max_length=255)),
+                ("proof_content_type", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Awaiting review"),
+                            ("APPROVED", "Approved"),
+                            ("REJECTED", "Not approved"),
+                        ],
+                        default="PENDING",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reviewer_note",
+                    models.TextField(blank=True, help_text="The reviewer's note to the person."),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The individually approved course, when one was chosen.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="async_completions",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="async_completions",
+                        to="courses.provider",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="async_completions",
+                        to="certifications.registration",
+                        verbose_name="credential it counts toward",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="async_completions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
-                'indexes': [models.Index(fields=['user', 'completed_on'], name='courses_asy_user_id_25dd3d_idx'), models.Index(fields=['registration', 'status'], name='courses_asy_registr_812dc8_idx'), models.Index(condition=models.Q(('status', 'PENDING')), fields=['submitted_at'], name='asynccompletion_pending')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('hours__gte', Decimal('10'))), name='asynccompletion_at_least_ten_hours'), models.CheckConstraint(condition=models.Q(('status', 'PENDING'), ('decided_at__isnull', False), _connector='OR'), name='asynccompletion_decision_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'REJECTED'), _negated=True), models.Q(('reviewer_note', ''), _negated=True), _connector='OR'), name='asynccompletion_rejection_has_note')],
+                "ordering": ["-submitted_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "completed_on"], name="courses_asy_user_id_25dd3d_idx"
+                    ),
+                    models.Index(
+                        fields=["registration", "status"], name="courses_asy_registr_812dc8_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "PENDING")),
+                        fields=["submitted_at"],
+                        name="asynccompletion_pending",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("hours__gte", Decimal("10"))),
+                        name="asynccompletion_at_least_ten_hours",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "PENDING"), ("decided_at__isnull", False), _connector="OR"
+                        ),
+                        name="asynccompletion_decision_has_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "REJECTED"), _negated=True),
+                            models.Q(("reviewer_note", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="asynccompletion_rejection_has_note",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CourseApprovalRequest',
+            name="CourseApprovalRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider_name', models.CharField(max_length=200, verbose_name='provider name')),
-                ('provider_url', models.URLField(max_length=500, verbose_name='provider URL')),
-                ('course_title', models.CharField(max_length=200, verbose_name='course title')),
-                ('course_url', models.URLField(max_length=500, verbose_name='course URL')),
-                ('description', models.TextField()),
-                ('length_hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='length in hours')),
-                ('syllabus', models.FileField(blank=True, max_length=255, upload_to=courses.models.syllabus_path)),
-                ('syllabus_name', models.CharField(blank=True, max_length=255)),
-                ('syllabus_content_type', models.CharField(blank=True, max_length=100)),
-                ('status', models.CharField(choices=[('PENDING', 'Awaiting review'), ('APPROVED', 'Approved'), ('REJECTED', 'Not approved')], default='PENDING', max_length=20)),
-                ('reviewer_note', models.TextField(blank=True, help_text="The reviewer's note to the person.")),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_course', models.ForeignKey(blank=True, help_text='The catalogue course the approval created or reused.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approval_requests', to='courses.course')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='course_approval_requests', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider_name", models.CharField(max_length=200, verbose_name="provider name")),
+                ("provider_url", models.URLField(max_length=500, verbose_name="provider URL")),
+                ("course_title", models.CharField(max_length=200, verbose_name="course title")),
+                ("course_url", models.URLField(max_length=500, verbose_name="course URL")),
+                ("description", models.TextField()),
+                (
+                    "length_hours",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=5, verbose_name="length in hours"
+                    ),
+                ),
+                (
+                    "syllabus",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to=courses.models.syllabus_path
+                    ),
+                ),
+                ("syllabus_name", models.CharField(blank=True, max_length=255)),
+                ("syllabus_content_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Awaiting review"),
+                            ("APPROVED", "Approved"),
+                            ("REJECTED", "Not approved"),
+                        ],
+                        default="PENDING",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reviewer_note",
+                    models.TextField(blank=True, help_text="The reviewer's note to the person."),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_course",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The catalogue course the approval created or reused.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approval_requests",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="course_approval_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
-                'indexes': [models.Index(fields=['user', 'submitted_at'], name='courses_cou_user_id_7ef118_idx'), models.Index(condition=models.Q(('status', 'PENDING')), fields=['submitted_at'], name='courseapproval_pending')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('length_hours__gte', Decimal('10'))), name='courseapproval_at_least_ten_hours'), models.CheckConstraint(condition=models.Q(('status', 'PENDING'), ('decided_at__isnull', False), _connector='OR'), name='courseapproval_decision_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'REJECTED'), _negated=True), models.Q(('reviewer_note', ''), _negated=True), _connector='OR'), name='courseapproval_rejection_has_note'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'APPROVED'), _negated=True), ('approved_course__isnull', False), _connector='OR'), name='courseapproval_approval_has_course')],
+                "ordering": ["-submitted_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "submitted_at"], name="courses_cou_user_id_7ef118_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "PENDING")),
+                        fields=["submitted_at"],
+                        name="courseapproval_pending",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("length_hours__gte", Decimal("10"))),
+                        name="courseapproval_at_least_ten_hours",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "PENDING"), ("decided_at__isnull", False), _connector="OR"
+                        ),
+                        name="courseapproval_decision_has_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "REJECTED"), _negated=True),
+                            models.Q(("reviewer_note", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="courseapproval_rejection_has_note",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "APPROVED"), _negated=True),
+                            ("approved_course__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="courseapproval_approval_has_course",
+                    ),
+                ],
             },
         ),
     ]

@@ -34,7 +34,7 @@ migration = importlib.import_module("courses.migrations.0003_load_approved_async
 
 
 @pytest.mark.django_db
-def test_it_loads_exactly_the_fifteen_sources_of_the_guidelines():
+def test_it_loads_exactly_the_fifteen_sources_of_the_guidelines(migration_installed_data):
     loaded = dict(
         Provider.objects.filter(is_approved_async_source=True, active=True).values_list(
             "name", "url"
@@ -44,7 +44,7 @@ def test_it_loads_exactly_the_fifteen_sources_of_the_guidelines():
 
 
 @pytest.mark.django_db
-def test_it_never_duplicates_or_overwrites_sources_when_loaded_again():
+def test_it_never_duplicates_or_overwrites_sources_when_loaded_again(migration_installed_data):
     Provider.objects.filter(name="Udemy").update(
         url="https://www.udemy.com/business/", active=False
     )

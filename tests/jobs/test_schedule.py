@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 TASK_NAME = "KDLA daily deadlines and reminders"
 
 
-def test_the_daily_jobs_run_every_morning_at_0530_eastern():
+def test_the_daily_jobs_run_every_morning_at_0530_eastern(migration_installed_data):
     app.loader.import_default_modules()  # what a worker does at start: find every tasks.py
     task = PeriodicTask.objects.select_related("crontab").get(name=TASK_NAME)
 
@@ -37,7 +37,7 @@ def test_every_job_is_a_registered_task():
         assert task.acks_late
 
 
-def test_the_schedule_is_listed_in_the_review_site(client):
+def test_the_schedule_is_listed_in_the_review_site(client, migration_installed_data):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     response = client.get("/admin/django_celery_beat/periodictask/")

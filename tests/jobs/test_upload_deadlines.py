@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from certifications.models import ExternalFile, Notification, Registration
+from certifications.services.deadlines import lapse_missed_upload_deadlines
 from certifications.services.reviews import external_file_approve, external_file_reject
 from certifications.services.uploads import registration_submit_file
 from certifications.tasks import run_daily_deadlines
@@ -180,3 +181,15 @@ def test_it_sends_no_second_email_when_the_sweep_runs_again(application_type):
     assert second == third == {key: 0 for key in first}
     assert len(emails_to(registration.user.email)) == 1
     assert registration.history.count() == 2
+
+
+def test_it_works_through_a_backlog_in_batches(application_type):
+    registrations = [application(application_type) for _ in range(5)]
+
+    lapsed = lapse_missed_upload_deadlines(today=after(REGISTERED_ON, 31), batch_size=2)
+
+    assert lapsed == 5
+    ids = [registration.pk for registration in registrations]
+    assert Registration.objects.filter(pk__in=ids, status=Registration.Status.LAPSED).count() == 5
+    assert Registration.history.filter(status=Registration.Status.LAPSED).count() == 5
+    assert Notification.objects.filter(kind=Notification.Kind.UPLOAD_LAPSED).count() == 5

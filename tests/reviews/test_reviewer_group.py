@@ -12,7 +12,7 @@ from certifications.models import ExternalFile
 from credits.models import CreditRequest
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_installed_data")]
 
 
 def group_permissions() -> set[str]:
