@@ -7,7 +7,6 @@ a form.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -16,8 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,44 +28,16 @@ from certifications.models import (
     Notification,
     Registration,
 )
+from certifications.review_admin import (
+    PENDING_QUERY,
+    ReviewQueueAdminMixin,
+    cycle_text,
+    days_since,
+    refusal_text,
+    us_date,
+    us_datetime,
+)
 from certifications.services.reviews import external_file_approve, external_file_reject
-
-PREVIEW_CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
-PENDING_QUERY = "?status__exact=PENDING"
-
-
-def us_date(value: datetime.date | datetime.datetime | None) -> str:
-    """MM/DD/YYYY, as the agency writes dates (datetimes in Kentucky's local time)."""
-    if value is None:
-        return "-"
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return value.strftime("%m/%d/%Y")
-
-
-def us_datetime(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p") if value else "-"
-
-
-def days_since(moment: Any) -> int:
-    return (timezone.localdate() - timezone.localdate(moment)).days
-
-
-def cycle_text(registration: Registration) -> str:
-    return f"{registration.cycle_start:%m/%d/%Y} – {registration.cycle_end:%m/%d/%Y}"
-
-
-def stored_file_urls(url_name: str, pk: int) -> tuple[str, str]:
-    """The permission-checked download URL of a stored file and its inline preview URL."""
-    try:
-        download = reverse(url_name, kwargs={"pk": pk})
-    except NoReverseMatch:
-        return "", ""
-    return download, f"{download}?inline=1"
-
-
-def refusal_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 class ReadOnlyAdminMixin:
@@ -237,9 +207,14 @@ class RejectionForm(forms.Form):
 
 
 @admin.register(ExternalFile)
-class ExternalFileAdmin(SimpleHistoryAdmin):
+class ExternalFileAdmin(ReviewQueueAdminMixin, SimpleHistoryAdmin):
     """Every uploaded file; "Files awaiting review" is this list filtered to pending files,
     oldest first."""
+
+    pending_status = ExternalFile.Status.PENDING
+    queue_title = "Files awaiting review"
+    received_field = "uploaded_at"
+    file_url_name = "external_file_download"
 
     change_form_template = "admin/certifications/externalfile/review_form.html"
     list_display = (
@@ -327,54 +302,15 @@ class ExternalFileAdmin(SimpleHistoryAdmin):
     def age_in_days(self, external_file: ExternalFile) -> int:
         return days_since(external_file.uploaded_at)
 
-    def is_queue(self, request: HttpRequest) -> bool:
-        return request.GET.get("status__exact") == ExternalFile.Status.PENDING
+    def stored_file(self, external_file: ExternalFile) -> tuple[str, str]:
+        return external_file.original_name, external_file.content_type
 
-    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
-        if self.is_queue(request):
-            return ("uploaded_at", "pk")
-        return ("-uploaded_at", "-pk")
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
-        if self.is_queue(request):
-            extra_context = {**(extra_context or {}), "title": "Files awaiting review"}
-        return super().changelist_view(request, extra_context)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # The stored file itself is shown only through the permission-checked view above.
-        return self.fields
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> Any:
-        if request.method == "POST":
-            # Decisions have their own URLs; this page never saves the row.
-            raise PermissionDenied
-        external_file = self.get_object(request, object_id)
-        context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
-        if external_file is not None:
-            download_url, preview_url = stored_file_urls("external_file_download", external_file.pk)
-            context.update(
-                download_url=download_url,
-                preview_url=preview_url,
-                preview_kind=PREVIEW_CONTENT_TYPES.get(external_file.content_type),
-                file_name=external_file.original_name,
-                can_decide=self.has_change_permission(request, external_file)
-                and external_file.status == ExternalFile.Status.PENDING,
-                rejection_form=RejectionForm(auto_id="id_rejection_%s"),
-                queue_url=reverse("admin:certifications_externalfile_changelist") + PENDING_QUERY,
-            )
-        return super().change_view(request, object_id, form_url, context)
+    def decision_context(self, request: HttpRequest, external_file: ExternalFile) -> dict:
+        return {
+            "can_decide": self.has_change_permission(request, external_file)
+            and external_file.status == ExternalFile.Status.PENDING,
+            "rejection_form": RejectionForm(auto_id="id_rejection_%s"),
+        }
 
     def get_urls(self) -> list:
         decide = self.admin_site.admin_view

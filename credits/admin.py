@@ -23,20 +23,18 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import county_filter
-from certifications.admin import (
-    PREVIEW_CONTENT_TYPES,
-    credential_type_filter,
+from certifications.admin import credential_type_filter
+from certifications.review_admin import (
+    PENDING_QUERY,
+    ReviewQueueAdminMixin,
     cycle_text,
     days_since,
     refusal_text,
-    stored_file_urls,
     us_date,
     us_datetime,
 )
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
-
-PENDING_QUERY = "?status__exact=PENDING"
 
 
 class DecisionForm(forms.Form):
@@ -56,9 +54,14 @@ def seen_value(credit_request: CreditRequest) -> str:
 
 
 @admin.register(CreditRequest)
-class CreditRequestAdmin(SimpleHistoryAdmin):
+class CreditRequestAdmin(ReviewQueueAdminMixin, SimpleHistoryAdmin):
     """Every credit request; "Credit requests awaiting review" is this list filtered to
     pending requests, oldest first."""
+
+    pending_status = CreditRequest.Status.PENDING
+    queue_title = "Credit requests awaiting review"
+    received_field = "requested_at"
+    file_url_name = "credit_request_documentation"
 
     change_form_template = "admin/credits/creditrequest/review_form.html"
     list_display = (
@@ -150,55 +153,14 @@ class CreditRequestAdmin(SimpleHistoryAdmin):
         registration = credit_request.registration
         return max(registration.credential_type.required_credits - registration.earned_credits, 0)
 
-    def is_queue(self, request: HttpRequest) -> bool:
-        return request.GET.get("status__exact") == CreditRequest.Status.PENDING
+    def stored_file(self, credit_request: CreditRequest) -> tuple[str, str]:
+        return credit_request.documentation_name, credit_request.documentation_content_type
 
-    def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
-        if self.is_queue(request):
-            return ("requested_at", "pk")
-        return ("-requested_at", "-pk")
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
-        if self.is_queue(request):
-            extra_context = {**(extra_context or {}), "title": "Credit requests awaiting review"}
-        return super().changelist_view(request, extra_context)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # The stored file itself is shown only through the permission-checked view above.
-        return self.fields
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> Any:
-        if request.method == "POST":
-            # Decisions have their own URLs; this page never saves the row.
-            raise PermissionDenied
-        credit_request = self.get_object(request, object_id)
-        context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
-        if credit_request is not None:
-            download_url, preview_url = stored_file_urls(
-                "credit_request_documentation", credit_request.pk
-            )
-            context.update(
-                download_url=download_url,
-                preview_url=preview_url,
-                preview_kind=PREVIEW_CONTENT_TYPES.get(credit_request.documentation_content_type),
-                file_name=credit_request.documentation_name,
-                can_decide=self.has_change_permission(request, credit_request),
-                seen_decided_at=seen_value(credit_request),
-                queue_url=reverse("admin:credits_creditrequest_changelist") + PENDING_QUERY,
-            )
-        return super().change_view(request, object_id, form_url, context)
+    def decision_context(self, request: HttpRequest, credit_request: CreditRequest) -> dict:
+        return {
+            "can_decide": self.has_change_permission(request, credit_request),
+            "seen_decided_at": seen_value(credit_request),
+        }
 
     def get_urls(self) -> list:
         decide = self.admin_site.admin_view
