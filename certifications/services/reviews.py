@@ -159,6 +159,9 @@ def _send_file_email(*, template: str, external_file_id: int) -> None:
             "registration": registration,
             "renewal": renewal,
             "files_path": reverse("registration_files", kwargs={"pk": registration.pk}),
+            "window_closed": registration.upload_due_on is not None
+            and registration.upload_due_on < timezone.localdate(),
+            "catalogue_path": reverse("course_catalogue"),
         },
     )
 

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from certifications.models import CredentialType, ExternalFile, Registration
 from certifications.services.reviews import external_file_approve, external_file_reject
@@ -249,6 +250,22 @@ def test_it_rejects_with_a_note_and_opens_the_registration_again(
     html = email.alternatives[0][0]
     assert "Please sign page 2." in html
     assert f'href="{link}"' in html
+
+
+def test_a_rejection_after_the_window_closed_says_to_register_again(
+    django_capture_on_commit_callbacks,
+):
+    registration = application(registered_on=timezone.localdate() - datetime.timedelta(days=40))
+    external_file = pending_file(registration)
+    with django_capture_on_commit_callbacks(execute=True):
+        external_file_reject(external_file=external_file, reviewer=reviewer(), note="Unsigned.")
+
+    [email] = mail.outbox
+    closed_on = registration.upload_due_on.strftime("%m/%d/%Y")
+    assert f"The 30-day upload window closed on {closed_on}" in email.body
+    assert "Register again from Register for Course" in email.body
+    assert "http://portal.test/courses/" in email.body
+    assert f"/registrations/{registration.pk}/files/" not in email.body
 
 
 @pytest.mark.parametrize("note", ["", "   "])
