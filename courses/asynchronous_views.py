@@ -117,7 +117,8 @@ def async_completion_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your proof of completion was sent to KDLA for review.")
                 return redirect("async_completion_detail", pk=completion.pk)
     else:
-        form = AsyncCompletionForm(user=request.user)
+        # "Report completion" on a catalogue card names the approved course.
+        form = AsyncCompletionForm(user=request.user, initial={"course": request.GET.get("course")})
     context = {
         "form": form,
         "approval_link": approval_link,

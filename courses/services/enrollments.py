@@ -29,6 +29,12 @@ def course_register(*, user: User, course: Course) -> Enrollment:
         raise ValidationError(
             f"{course.title} is no longer offered, so you cannot register for it."
         )
+    if course.format == Course.Format.ASYNC_EXTERNAL:
+        # Taken with the outside provider; its hours count once KDLA accepts the proof.
+        raise ValidationError(
+            f"{course.title} is an asynchronous course taken with its provider. When you have "
+            "finished it, report your completion with proof instead of registering here."
+        )
     if Enrollment.objects.filter(user=user, course=course).exists():
         raise _already_registered(course)
     try:

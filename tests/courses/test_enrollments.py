@@ -4,9 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from certifications.models import Registration
-from courses.models import Enrollment
+from courses.models import Course, Enrollment
 from courses.services.enrollments import course_complete, course_register
 from tests.certifications.kdla_history import open_renewal_cycle
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
@@ -109,3 +110,19 @@ def test_the_fifth_course_completes_a_part_time_renewal_cycle(today):
     assert cycle.earned_credits == Decimal("15")
     assert cycle.status == Registration.Status.COMPLETED
     assert cycle.compliance == Registration.Compliance.COMPLIANT
+
+
+@pytest.mark.django_db
+def test_it_sends_an_asynchronous_course_to_report_completion_instead_of_registering(client):
+    person = UserFactory()
+    course = CourseFactory(title="Grant Writing Online", format=Course.Format.ASYNC_EXTERNAL)
+    with pytest.raises(ValidationError, match="report your completion with proof"):
+        course_register(user=person, course=course)
+    assert not Enrollment.objects.exists()
+
+    client.force_login(person)
+    catalogue = client.get(reverse("course_catalogue")).content.decode()
+    report_link = f"{reverse('async_completion_new')}?course={course.pk}"
+    assert report_link in catalogue
+    form = client.get(report_link).content.decode()
+    assert f'<option value="{course.pk}" selected>' in form
