@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (demo on embedded defaults) and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
@@ -8,7 +8,7 @@ PORT ?= 8000
 .PHONY: run test lint format install migrate seed bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
@@ -40,6 +40,9 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+screenshots: install
+	KDLA_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_screenshots.py -q
 
 bench: install
 	$(PY) -m bench.run_sweep_benchmark $(BENCH_ARGS)
