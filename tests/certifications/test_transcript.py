@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certifications.services.earned import registrations_refresh_earned
-from courses.models import AsyncCompletion, Course
+from courses.models import AsyncCompletion, Course, Enrollment
 from tests.certifications.kdla_history import (
     complete_course,
     decided_credit_request,
     open_renewal_cycle,
 )
-from tests.factories import CourseFactory, ProviderFactory, UserFactory
+from tests.factories import CourseFactory, EnrollmentFactory, ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 KENTUCKY = ZoneInfo("America/New_York")
@@ -56,14 +56,17 @@ def history(staff_member):
         CourseFactory(title="Library Budgets and Boards", contact_hours=Decimal("3.5")),
         datetime.date(2024, 5, 2),
     )
-    complete_course(
-        staff_member,
-        CourseFactory(
+    # An imported record of an outside course: its hours count only through an approved
+    # proof of completion, never as a portal course.
+    EnrollmentFactory(
+        user=staff_member,
+        course=CourseFactory(
             title="Coursera: Data Literacy",
             contact_hours=Decimal("12"),
             format=Course.Format.ASYNC_EXTERNAL,
         ),
-        datetime.date(2024, 6, 2),
+        status=Enrollment.Status.COMPLETED,
+        completed_on=datetime.date(2024, 6, 2),
     )
     decided_credit_request(
         cycle,

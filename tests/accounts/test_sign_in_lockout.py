@@ -1,0 +1,154 @@
+"""Brute-force protection on the staff sign-in and the review-site sign-in (django-axes)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+from tests.foundation.test_deployment import PRODUCTION_ENV, run_manage
+
+pytestmark = pytest.mark.django_db
+
+WRONG_PASSWORD = "not-the-right-password"
+LOCKED_OUT_MESSAGE = (
+    "Too many failed sign-in attempts. For your security, sign-in for this account is paused "
+    "for 15 minutes. You can"
+)
+WRONG_PASSWORD_MESSAGE = "Please enter a correct email address and password"
+
+
+def sign_in(client: Client, *, email: str, password: str, url: str | None = None, **headers):
+    return client.post(
+        url or reverse("login"), {"username": email, "password": password}, **headers
+    )
+
+
+def page_text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def fail_to_sign_in(client: Client, *, email: str, times: int, url: str | None = None) -> None:
+    for _ in range(times):
+        sign_in(client, email=email, password=WRONG_PASSWORD, url=url)
+
+
+def assert_locked_out(response, client: Client) -> None:
+    assert response.status_code == 429
+    text = page_text(response)
+    assert LOCKED_OUT_MESSAGE in text
+    assert f'href="{reverse("password_reset")}"' in text
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_shows_the_ordinary_message_before_the_limit(client):
+    UserFactory(email="pat@example.org")
+    for _ in range(4):
+        response = sign_in(client, email="pat@example.org", password=WRONG_PASSWORD)
+        assert response.status_code == 200
+        assert WRONG_PASSWORD_MESSAGE in page_text(response)
+
+
+def test_it_pauses_sign_in_after_five_wrong_passwords_even_with_the_right_one(client):
+    UserFactory(email="pat@example.org")
+    fail_to_sign_in(client, email="pat@example.org", times=5)
+
+    response = sign_in(client, email="pat@example.org", password=PASSWORD)
+
+    assert_locked_out(response, client)
+    assert client.get(reverse("dashboard")).status_code == 302  # still signed out
+
+
+def test_it_still_signs_in_another_email_from_the_same_address(client):
+    UserFactory(email="pat@example.org")
+    UserFactory(email="sam@example.org")
+    fail_to_sign_in(client, email="pat@example.org", times=5)
+
+    response = sign_in(client, email="sam@example.org", password=PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+def test_it_pauses_the_review_site_sign_in_the_same_way(client):
+    UserFactory(email="reviewer@example.org", is_staff=True)
+    admin_login = reverse("admin:login")
+    fail_to_sign_in(client, email="reviewer@example.org", times=5, url=admin_login)
+
+    response = sign_in(client, email="reviewer@example.org", password=PASSWORD, url=admin_login)
+
+    assert_locked_out(response, client)
+    # The same email from the same address is paused on the staff sign-in too.
+    assert_locked_out(sign_in(client, email="reviewer@example.org", password=PASSWORD), client)
+
+
+def test_it_forgets_earlier_failures_after_a_successful_sign_in(client):
+    UserFactory(email="pat@example.org")
+    fail_to_sign_in(client, email="pat@example.org", times=4)
+    assert sign_in(client, email="pat@example.org", password=PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+
+    fail_to_sign_in(client, email="pat@example.org", times=4)
+    response = sign_in(client, email="pat@example.org", password=PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+def test_it_lets_the_person_sign_in_again_after_the_cool_off(client):
+    UserFactory(email="pat@example.org")
+    locked_at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    with time_machine.travel(locked_at, tick=False):
+        fail_to_sign_in(client, email="pat@example.org", times=5)
+        assert_locked_out(sign_in(client, email="pat@example.org", password=PASSWORD), client)
+
+    with time_machine.travel(locked_at + datetime.timedelta(minutes=14), tick=False):
+        assert_locked_out(sign_in(client, email="pat@example.org", password=PASSWORD), client)
+
+    # The pause runs 15 minutes from the last attempt made while paused.
+    last_attempt = locked_at + datetime.timedelta(minutes=14)
+    with time_machine.travel(last_attempt + datetime.timedelta(minutes=15, seconds=1), tick=False):
+        response = sign_in(client, email="pat@example.org", password=PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+def test_it_ignores_a_forwarded_for_header_outside_production(client):
+    """Without a trusted proxy, a client cannot dodge the pause by inventing addresses."""
+    UserFactory(email="pat@example.org")
+    for number in range(5):
+        sign_in(
+            client,
+            email="pat@example.org",
+            password=WRONG_PASSWORD,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+
+    response = sign_in(
+        client, email="pat@example.org", password=PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
+
+    assert_locked_out(response, client)
+
+
+def test_it_reads_the_client_address_from_the_proxy_in_production():
+    """Behind the production proxy the address it forwards counts; a forged, longer
+    X-Forwarded-For falls back to the proxy's own address instead of the invented one."""
+    script = (
+        "from axes.helpers import get_client_ip_address as ip\n"
+        "from django.test import RequestFactory\n"
+        "post = RequestFactory().post\n"
+        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
+        " HTTP_X_FORWARDED_FOR='203.0.113.7')))\n"
+        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
+        " HTTP_X_FORWARDED_FOR='198.51.100.1, 203.0.113.7')))\n"
+        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2')))\n"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split() == ["203.0.113.7", "10.0.0.2", "10.0.0.2"]
