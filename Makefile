@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate seed bench screenshots clean
+.PHONY: run test lint format install migrate seed bench bench-pages screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
@@ -46,6 +46,9 @@ screenshots: install
 
 bench: install
 	$(PY) -m bench.run_sweep_benchmark $(BENCH_ARGS)
+
+bench-pages: install
+	$(PY) -m bench.run_page_benchmark $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
