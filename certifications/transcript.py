@@ -1,8 +1,10 @@
 """A person's transcript: completed courses, approved credits and approved asynchronous
 courses for each credential cycle.
 
-Four queries whatever the history; everything is matched to cycles by date the same way earned
-credits are counted (certifications/services/earned.py), including the cap on asynchronous hours.
+Four queries whatever the history. Each cycle's total comes from the one definition of earned
+credits (certifications/services/earned.py, annotated on the registrations query), so the
+transcript and the dashboard can never disagree; the rows listed under it are matched to the cycle
+by date the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ from decimal import Decimal
 
 from accounts.models import User
 from certifications.models import CredentialType, Registration
-from certifications.services.earned import COUNTED_COURSE_FORMATS, approved_credit_statuses
+from certifications.services.earned import (
+    COUNTED_COURSE_FORMATS,
+    approved_credit_statuses,
+    with_computed_earned,
+)
 from courses.models import AsyncCompletion, Enrollment
 from credits.models import CreditRequest
 
@@ -33,15 +39,13 @@ class CycleTranscript:
         return sum((c.approved_credits for c in self.credits), Decimal("0"))
 
     @property
-    def async_hours(self) -> Decimal:
-        """Approved asynchronous hours, up to the credential's limit when it has one."""
-        reported = sum((a.hours for a in self.async_completions), Decimal("0"))
-        limit = self.registration.credential_type.max_async_hours
-        return reported if limit is None else min(reported, limit)
+    def total(self) -> Decimal:
+        return self.registration.computed_earned
 
     @property
-    def total(self) -> Decimal:
-        return self.course_hours + self.approved_credits + self.async_hours
+    def async_hours(self) -> Decimal:
+        """Approved asynchronous hours as counted (the credential's limit applied)."""
+        return self.total - self.course_hours - self.approved_credits
 
 
 @dataclass
@@ -58,7 +62,7 @@ class Transcript:
 
 def build_transcript(*, user: User) -> Transcript:
     registrations = list(
-        Registration.objects.filter(user=user)
+        with_computed_earned(Registration.objects.filter(user=user))
         .select_related("credential_type")
         .order_by("-cycle_start", "-id")
     )
