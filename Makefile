@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate seed bench bench-pages screenshots clean
+.PHONY: run test test-fast lint format install migrate seed bench bench-pages bench-statistics screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
@@ -23,6 +23,7 @@ migrate: install var
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py create_open_badges_key --if-missing
 
 # Web server, Celery worker and Celery beat in one foreground command; Ctrl-C stops all three.
 run: seed
@@ -32,6 +33,10 @@ run: seed
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: no browser, worker or benchmark tests (the whole suite is `make test`).
+test-fast: install
+	$(PY) -m pytest -m "not e2e and not celery_worker and not bench" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -49,6 +54,9 @@ bench: install
 
 bench-pages: install
 	$(PY) -m bench.run_page_benchmark $(BENCH_ARGS)
+
+bench-statistics: install
+	$(PY) -m bench.run_statistics_benchmark $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
+from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import LibraryResource, PersonResource
-from accounts.models import Library, User
+from accounts.models import Library, LibraryRole, User
+from accounts.services import library_role_grant
 
 
 def county_filter(field_path: str) -> type[admin.SimpleListFilter]:
@@ -58,6 +60,34 @@ class LibraryAdmin(SuperuserImportMixin, admin.ModelAdmin):
     list_filter = (county_filter("county"),)
     search_fields = ("name", "county")
     ordering = ("name",)
+
+
+@admin.register(LibraryRole)
+class LibraryRoleAdmin(ReadOnlyHistoryAdmin):
+    """Who directs (or is the delegate for) which library system; they see its staff roster."""
+
+    list_display = ("user", "library", "role", "granted_by", "granted_at")
+    list_select_related = ("user", "library", "granted_by")
+    list_filter = ("role", county_filter("library__county"))
+    search_fields = ("user__email", "user__last_name", "library__name")
+    autocomplete_fields = ("user", "library")
+    readonly_fields = ("granted_by", "granted_at")
+
+    def save_model(self, request: HttpRequest, obj: LibraryRole, form: Any, change: bool) -> None:
+        if change:
+            # Only the role can change here; the person and library are fixed once granted.
+            library_role_grant(
+                user=obj.user, library=obj.library, role=obj.role, granted_by=request.user
+            )
+            return
+        obj.pk = library_role_grant(
+            user=obj.user, library=obj.library, role=obj.role, granted_by=request.user
+        ).pk
+
+    def get_readonly_fields(self, request: HttpRequest, obj: LibraryRole | None = None) -> Any:
+        if obj is not None:
+            return (*self.readonly_fields, "user", "library")
+        return self.readonly_fields
 
 
 class PortalUserChangeForm(UserChangeForm):

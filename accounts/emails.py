@@ -1,9 +1,9 @@
 from accounts.models import User
-from kdla_portal.mail import send_email
+from kdla_portal.mail import queue_email
 
 
-def send_welcome(*, user_id: int) -> int:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return 0
-    return send_email(template="welcome", to=[user.email], context={"user": user})
+def queue_welcome(*, user: User) -> bool:
+    """Greet a new account holder (once per account, whatever retries the sign-up sees)."""
+    return queue_email(
+        key=f"welcome:{user.pk}", template="welcome", to=[user.email], context={"user": user}
+    )

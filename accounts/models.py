@@ -3,9 +3,24 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 # Kentucky's part-time programme covers staff working under 100 hours a month (725 KAR 2:070).
 PART_TIME_HOURS_LIMIT = 100
+
+
+class County(models.Model):
+    """One of Kentucky's 120 counties (loaded by a migration): the statewide statistics list
+    every county, also those with no library staff in the portal."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "counties"
+
+    def __str__(self) -> str:
+        return f"{self.name} County"
 
 
 class Library(models.Model):
@@ -92,3 +107,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_part_time(self) -> bool:
         return self.hours_per_month is not None and self.hours_per_month < PART_TIME_HOURS_LIMIT
+
+
+class LibraryRole(models.Model):
+    """A person a reviewer made director (or the director's delegate) of a library system:
+    they see that system's staff roster and nothing else about its staff."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "DIRECTOR", "Director"
+        DELEGATE = "DELEGATE", "Delegate"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="library_roles")
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["library__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "library"], name="library_role_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of {self.library.name}: {self.user.full_name}"

@@ -6,6 +6,7 @@ not superusers: passwords, groups and the scheduled-job settings stay with admin
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import User
@@ -16,11 +17,16 @@ REVIEWERS_GROUP = "KDLA Reviewers"
 REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("accounts", "user", ("view",)),
     ("accounts", "library", ("view",)),
+    # Reviewers make people directors or delegates of a library system.
+    ("accounts", "libraryrole", ("add", "change", "delete", "view")),
     ("certifications", "externalfile", ("view", "change")),
     ("certifications", "credentialtype", ("add", "change", "view")),
     ("certifications", "documenttype", ("add", "change", "view")),
     ("certifications", "registration", ("view",)),
-    ("certifications", "notification", ("view",)),
+    ("notifications", "outboxmessage", ("view",)),
+    # Reviewers revoke certificates (with a reason); issuing follows an approval by itself.
+    ("certificates", "certificate", ("view", "change")),
+    ("certificates", "namechangerequest", ("view", "change")),
     ("credits", "creditrequest", ("view", "change")),
     ("courses", "course", ("add", "change", "view")),
     ("courses", "category", ("add", "change", "view")),
@@ -29,9 +35,12 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "courseapprovalrequest", ("view", "change")),
     ("courses", "asynccompletion", ("view", "change")),
     # The audit trail ("History" in the admin).
+    ("accounts", "historicallibraryrole", ("view",)),
     ("certifications", "historicalexternalfile", ("view",)),
     ("certifications", "historicalcredentialtype", ("view",)),
     ("certifications", "historicalregistration", ("view",)),
+    ("certificates", "historicalcertificate", ("view",)),
+    ("certificates", "historicalnamechangerequest", ("view",)),
     ("credits", "historicalcreditrequest", ("view",)),
     ("courses", "historicalcourse", ("view",)),
     ("courses", "historicalprovider", ("view",)),
@@ -62,3 +71,16 @@ def add_to_reviewers(user: User) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+OWN_SUBMISSION_REFUSED = (
+    "You cannot decide your own submission. Another reviewer has to decide it, so that "
+    "every decision is checked by someone other than the person it is about."
+)
+
+
+def refuse_own_submission(*, reviewer: User, owner_id: int) -> None:
+    """Nobody decides their own file, credit request or asynchronous course (reviewers are
+    library staff too, and superusers are no exception)."""
+    if reviewer.pk == owner_id:
+        raise ValidationError(OWN_SUBMISSION_REFUSED)

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.emails import queue_welcome
 from accounts.forms import SignUpForm
-from accounts.tasks import send_welcome_email
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -13,8 +13,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        transaction.on_commit(lambda: send_welcome_email.delay(user.pk))
+        # The account and its welcome email commit together; a worker sends the email later,
+        # so a mail server or broker that is down never turns a sign-up into an error.
+        with transaction.atomic():
+            user = form.save()
+            queue_welcome(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
         return redirect("dashboard")

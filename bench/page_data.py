@@ -16,8 +16,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import Library, User
+from certificates.models import Certificate
 from certifications.kdla_rules import load_kdla_rules
-from certifications.models import ExternalFile
+from certifications.models import ExternalFile, Registration
 from certifications.services.registrations import credential_register
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
 from courses.models import Category, Course
@@ -36,6 +37,8 @@ SMALL_HISTORY_EMAIL = f"new-staff@{PAGE_DATA_EMAIL_DOMAIN}"
 # Only ever used against a throwaway or benchmark database.
 PAGE_DATA_PASSWORD = "bench-pages-password-2026"
 EXTRA_COURSE_CATEGORY = "library-services"
+# The public verification page is measured on this certificate of the long history.
+BENCH_CERTIFICATE_CODE = "BENCHVERIFYPAGEA"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def _staff_member(email: str, first_name: str, library: Library) -> User:
 
 def _long_history(user: User, *, today: datetime.date, size: int) -> None:
     cycle = open_renewal_cycle(user, cycle_start=today - datetime.timedelta(days=2 * 365))
+    _certificate(user, cycle=cycle)
     courses = list(Course.objects.filter(title__in=PART_TIME_REQUIRED_COURSES))
     courses += list(
         Course.objects.filter(format=Course.Format.PORTAL)
@@ -121,3 +125,30 @@ def _long_history(user: User, *, today: datetime.date, size: int) -> None:
     application = credential_register(user=user, credential_type=kdla_credential(INITIAL))
     uploaded_file(application, status=ExternalFile.Status.REJECTED)
     uploaded_file(application)
+
+
+def _certificate(user: User, *, cycle: Registration) -> Certificate:
+    """The certificate the grant that opened ``cycle`` left, under a code the benchmark knows
+    (an approved application of its own stands for the grant)."""
+    grant = Registration.objects.create(
+        user=user,
+        credential_type=kdla_credential(INITIAL),
+        credential_code=kdla_credential(INITIAL).code,
+        status=Registration.Status.COMPLETED,
+        compliance=Registration.Compliance.COMPLIANT,
+        cycle_start=cycle.cycle_start - datetime.timedelta(days=30),
+        cycle_end=cycle.cycle_start,
+    )
+    return Certificate.objects.create(
+        user=user,
+        grant=grant,
+        cycle=cycle,
+        credential_code=cycle.credential_code,
+        holder_name=user.full_name,
+        level=grant.credential_type.level,
+        credential_name=cycle.credential_type.display_label,
+        issued_on=cycle.cycle_start,
+        valid_until=cycle.cycle_end,
+        code=BENCH_CERTIFICATE_CODE,
+        issued_by=user,
+    )

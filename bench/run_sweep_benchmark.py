@@ -86,7 +86,7 @@ def vacuum() -> None:
         for table in (
             "certifications_registration",
             "certifications_historicalregistration",
-            "certifications_notification",
+            "notifications_outboxmessage",
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 

@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from accounts.models import Library, User
+from accounts.models import County, Library, User
 from accounts.reviewers import REVIEWERS_GROUP
 from certifications.kdla_rules import load_kdla_rules
 from certifications.models import CredentialType, ExternalFile, Registration
@@ -74,10 +74,14 @@ def seed_scale(
 
 
 def _libraries() -> list[int]:
+    """One library system per Kentucky county (the counties a migration loads)."""
+    counties = list(County.objects.values_list("name", flat=True)) or [
+        f"County {n}" for n in range(1, KENTUCKY_COUNTIES + 1)
+    ]
     Library.objects.bulk_create(
         [
-            Library(name=f"County {n} Public Library (scale data)", county=f"County {n}")
-            for n in range(1, KENTUCKY_COUNTIES + 1)
+            Library(name=f"{county} County Public Library (scale data)", county=county)
+            for county in counties
         ],
         ignore_conflicts=True,
     )

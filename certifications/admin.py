@@ -17,15 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import SuperuserImportMixin, county_filter
+from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import RegistrationResource
 from certifications.models import (
     CredentialType,
     DocumentType,
     ExternalFile,
-    Notification,
     Registration,
 )
 from certifications.review_admin import (
@@ -64,7 +63,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CredentialType)
-class CredentialTypeAdmin(SimpleHistoryAdmin):
+class CredentialTypeAdmin(ReadOnlyHistoryAdmin):
     """A rule change is a new version: "Save as new" with a higher version and a later
     effective date; registrations keep the version they started under."""
 
@@ -116,7 +115,7 @@ def credential_type_filter(field_path: str) -> type[admin.SimpleListFilter]:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SuperuserImportMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
     """Cycles change only through services (registering, uploads, decisions, scheduled
     jobs); superusers may correct a cycle's dates, and History shows who did what."""
 
@@ -207,7 +206,7 @@ class RejectionForm(forms.Form):
 
 
 @admin.register(ExternalFile)
-class ExternalFileAdmin(ReviewQueueAdminMixin, SimpleHistoryAdmin):
+class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every uploaded file; "Files awaiting review" is this list filtered to pending files,
     oldest first."""
 
@@ -378,14 +377,3 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, SimpleHistoryAdmin):
         messages.success(request, f"Approved {approved} file{'s' if approved != 1 else ''}.")
         if skipped:
             messages.warning(request, f"Skipped {len(skipped)}: " + " ".join(skipped))
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("kind", "recipient", "registration", "offset_days", "sent_for", "sent_at")
-    list_select_related = ("recipient", "registration__credential_type", "registration__user")
-    list_filter = ("kind", "sent_for", "sent_at")
-    search_fields = ("recipient__email", "recipient__first_name", "recipient__last_name")
-    raw_id_fields = ("recipient", "registration")
-    ordering = ("-created_at", "-pk")
-    show_full_result_count = False

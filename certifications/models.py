@@ -272,46 +272,30 @@ class ExternalFile(models.Model):
         return f"{self.document_type} – {self.original_name}"
 
 
-class Notification(models.Model):
-    """An email the scheduled jobs send. The row is claimed (inserted under the unique
-    constraints) before the email goes out, so a retry or a second worker never sends twice."""
+class NoticeKind(models.TextChoices):
+    """The emails the scheduled jobs claim in the outbox (``notifications.OutboxMessage.kind``).
 
-    class Kind(models.TextChoices):
-        UPLOAD_REMINDER = "UPLOAD_REMINDER", "Upload reminder"
-        UPLOAD_LAPSED = "UPLOAD_LAPSED", "Upload window closed"
-        RENEWAL_REMINDER = "RENEWAL_REMINDER", "Renewal reminder"
-        RENEWAL_LAPSED = "RENEWAL_LAPSED", "Renewal cycle ended"
-        REVIEWER_DIGEST = "REVIEWER_DIGEST", "Reviewer digest"
+    Keys: ``<kind>:<registration id>:<days before the due date>`` (0 for a lapse notice) and
+    ``REVIEWER_DIGEST:<reviewer id>:<day>``; the outbox's unique key makes each one once.
+    """
 
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    registration = models.ForeignKey(
-        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    offset_days = models.IntegerField(default=0)
-    sent_for = models.DateField(help_text="The due date (or digest date) the email is about.")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    UPLOAD_REMINDER = "UPLOAD_REMINDER", "Upload reminder"
+    UPLOAD_LAPSED = "UPLOAD_LAPSED", "Upload window closed"
+    RENEWAL_REMINDER = "RENEWAL_REMINDER", "Renewal reminder"
+    RENEWAL_LAPSED = "RENEWAL_LAPSED", "Renewal cycle ended"
+    REVIEWER_DIGEST = "REVIEWER_DIGEST", "Reviewer digest"
+
+
+class DailyJobRun(models.Model):
+    """One row per day the daily jobs ran: how a worker or beat coming back after 05:30 knows
+    whether today's run still has to happen."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["sent_at"], name="notification_unsent", condition=Q(sent_at=None))
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["registration", "kind", "offset_days"],
-                condition=Q(registration__isnull=False),
-                name="notification_once_per_registration",
-            ),
-            models.UniqueConstraint(
-                fields=["recipient", "kind", "sent_for"],
-                condition=Q(registration__isnull=True),
-                name="notification_once_per_recipient_day",
-            ),
-        ]
+        ordering = ["-day"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient_id} for {self.sent_for}"
+        return f"Daily jobs of {self.day:%m/%d/%Y}"

@@ -1,7 +1,8 @@
 """Scheduled jobs (Celery beat, see the "Periodic tasks" in the review site). Each task takes
 an optional ISO date (default: today in America/New_York), calls a service and returns a small
-count per kind. They are safe to repeat, hence ``acks_late``: a worker lost mid-run leaves the
-message for another worker, and the rerun claims nothing twice."""
+count per kind. They are safe to repeat, hence ``acks_late`` and ``reject_on_worker_lost`` (the
+settings' defaults): a worker lost mid-run leaves the message for another worker, and the rerun
+claims nothing twice."""
 
 from __future__ import annotations
 
@@ -41,3 +42,10 @@ def send_reviewer_digest(today: str | None = None) -> dict[str, int]:
 def run_daily_deadlines(today: str | None = None) -> dict[str, int]:
     """All of the above, in order; the task the default schedule runs every morning."""
     return daily_jobs.run_daily_jobs(today=_day(today))
+
+
+@shared_task(acks_late=True)
+def catch_up_daily_deadlines() -> dict[str, int]:
+    """Today's run, if its time (05:30) has passed without one: beat runs this every few
+    minutes and each worker when it starts; it does nothing once today's run happened."""
+    return daily_jobs.catch_up_daily_jobs(now=timezone.now())

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import LibraryRole
+from certificates.selectors import certificates_for_user
 from certifications.dashboard import build_dashboard
 from certifications.models import CredentialType
 from certifications.selectors import get_registration_for_user
@@ -31,7 +33,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certifications/dashboard.html",
-        {"dashboard": build_dashboard(user=request.user), "today": timezone.localdate()},
+        {
+            "dashboard": build_dashboard(user=request.user),
+            "certificates": certificates_for_user(user=request.user),
+            "today": timezone.localdate(),
+            "library_role": LibraryRole.objects.filter(user=request.user)
+            .order_by("library__name")
+            .first(),
+        },
     )
 
 

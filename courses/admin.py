@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import SuperuserImportMixin, county_filter
+from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import CompletedHoursResource
 from courses import admin_asynchronous  # noqa: F401
 from courses.models import Category, Course, Enrollment, Provider
@@ -24,7 +24,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "url", "is_approved_async_source", "active", "added_on")
     list_filter = ("is_approved_async_source", "active", "added_on")
@@ -32,7 +32,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(ReadOnlyHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "category", "provider", "format", "contact_hours", "active")
     list_select_related = ("category", "provider")
@@ -42,7 +42,7 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SuperuserImportMixin, SimpleHistoryAdmin):
+class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
     """Enrollments and completions are written by the portal's services (completing a
     course also updates earned credits), or imported as CSV; here they are only shown."""
 

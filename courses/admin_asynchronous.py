@@ -93,6 +93,9 @@ class AsyncReviewAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> HttpResponse:
+        if request.method == "POST":
+            # Decisions have their own pages (services); this page never saves the row.
+            raise PermissionDenied
         no_saving = {
             "show_save": False,
             "show_save_and_continue": False,

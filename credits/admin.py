@@ -20,9 +20,9 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import county_filter
+from accounts.history_admin import ReadOnlyHistoryAdmin
 from certifications.admin import credential_type_filter
 from certifications.review_admin import (
     PENDING_QUERY,
@@ -54,7 +54,7 @@ def seen_value(credit_request: CreditRequest) -> str:
 
 
 @admin.register(CreditRequest)
-class CreditRequestAdmin(ReviewQueueAdminMixin, SimpleHistoryAdmin):
+class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every credit request; "Credit requests awaiting review" is this list filtered to
     pending requests, oldest first."""
 

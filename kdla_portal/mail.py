@@ -1,4 +1,10 @@
-"""The one helper every email goes through: subject, text and HTML from templates."""
+"""The one helper every email goes through: rendered from templates into the outbox.
+
+``queue_email`` renders ``templates/emails/<template>_{subject.txt,body.txt,body.html}`` and
+writes the message to the outbox (notifications/) in the caller's transaction, under ``key``:
+the event the email is about, so the same event never emails twice. A worker delivers it once
+the transaction has committed; nothing here talks to a mail server or waits for the broker.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,43 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from notifications.rendering import RenderedEmail
+from notifications.services import Attachment, outbox_add
 
-def build_email(
-    *, template: str, to: Iterable[str], context: Mapping[str, Any]
-) -> EmailMultiAlternatives:
-    """Render ``templates/emails/<template>_{subject.txt,body.txt,body.html}``."""
+__all__ = ["Attachment", "RenderedEmail", "queue_email", "render_email"]
+
+
+def render_email(*, template: str, to: Iterable[str], context: Mapping[str, Any]) -> RenderedEmail:
+    """Subject (one line), text and HTML of ``template`` for ``context``."""
     full_context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
     full_context["subject"] = subject
-    text = render_to_string(f"emails/{template}_body.txt", full_context)
-    html = render_to_string(f"emails/{template}_body.html", full_context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to))
-    message.attach_alternative(html, "text/html")
-    return message
+    return RenderedEmail(
+        to=list(to),
+        subject=subject,
+        text=render_to_string(f"emails/{template}_body.txt", full_context),
+        html=render_to_string(f"emails/{template}_body.html", full_context),
+    )
 
 
-def send_emails(messages: list[EmailMultiAlternatives]) -> int:
-    """Send a batch over one connection; returns how many were sent."""
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
-
-
-def send_email(*, template: str, to: Iterable[str], context: Mapping[str, Any]) -> int:
-    return send_emails([build_email(template=template, to=to, context=context)])
+def queue_email(
+    *,
+    key: str,
+    template: str,
+    to: Iterable[str],
+    context: Mapping[str, Any],
+    attachments: Iterable[Attachment] = (),
+) -> bool:
+    """Put one email in the outbox; False when an email under ``key`` already exists."""
+    rendered = render_email(template=template, to=to, context=context)
+    return outbox_add(
+        key=key,
+        kind=template,
+        to=rendered.to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+    )

@@ -4,7 +4,7 @@ Every variable is documented in README.md. ``DJANGO_ENV=production`` switches of
 development default: a missing secret is then a startup error.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +35,21 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Lookups a minute one address may make on the public certificate verification page, counted
+# in Django's cache: per process by default; CACHE_REDIS_URL shares the count between workers.
+VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+# Open Badges 3.0 signing keys: a JSON Web Key Set of Ed25519 keys, in this variable or file
+# (the first key signs, all verify). `manage.py create_open_badges_key` adds one to the file.
+OPEN_BADGES_KEYS = env_str("OPEN_BADGES_KEYS", "")
+OPEN_BADGES_KEY_FILE = env_str("OPEN_BADGES_KEY_FILE", str(VAR_DIR / "open-badges-keys.json"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+        if CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -53,9 +68,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "accounts",
+    "notifications",
     "courses",
     "certifications",
+    "certificates",
     "credits",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -213,13 +231,50 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Every task is safe to repeat (docs/decisions/0005-durable-outbox.md): acknowledge after the
+# task ran, and give a task whose worker died back to the broker instead of dropping it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A task is stopped after 5 minutes (soft limit first, to let it clean up). Redis gives an
+# unacknowledged task (its worker was killed) to another worker after the visibility timeout:
+# 10 minutes, longer than any task may run, so a task still running is never handed out twice.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 270)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 5,
+    }
+# Publishing gives up quickly when the broker is down (the outbox sweep sends the email later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that starts catches up: a missed daily run, and the outbox (kdla_portal/celery.py).
+CELERY_WORKER_CATCH_UP_ON_START = env_bool("CELERY_WORKER_CATCH_UP_ON_START", default=True)
+
+# The outbox (notifications/): batches of 10 per SMTP connection, a leased batch is taken
+# again after 5 minutes if its worker died, failed emails retry after 1, 2, 4 … minutes (at
+# most an hour apart), one delivery task runs for up to 4 minutes and then hands over.
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 10)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_DELIVERY_SECONDS = env_int("OUTBOX_DELIVERY_SECONDS", 240)
+OUTBOX_MESSAGE_ID_DOMAIN = env_str("OUTBOX_MESSAGE_ID_DOMAIN", "certification.kdla.ky.gov")
+# The daily jobs: scheduled at 05:30 (certifications/migrations/0002); a run missed by then is
+# caught up; the run itself delivers for up to 2 minutes and leaves the rest to the outbox task.
+DAILY_RUN_TIME = time(5, 30)
+DAILY_RUN_DELIVERY_SECONDS = env_int("DAILY_RUN_DELIVERY_SECONDS", 120)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -242,7 +297,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step of every certificate PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Reminder schedule (days before a due date); see certifications/services for the rules.
@@ -251,3 +310,5 @@ RENEWAL_REMINDER_DAYS = [
     int(d) for d in env_list("RENEWAL_REMINDER_DAYS", ["365", "180", "90", "30"])
 ]
 REVIEWER_DIGEST_AFTER_DAYS = env_int("REVIEWER_DIGEST_AFTER_DAYS", 7)
+# A reminder whose day passed without a run is sent late, if its day was at most this long ago.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 14)

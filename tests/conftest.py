@@ -69,6 +69,8 @@ def _celery_worker(redis_url: str, django_db_setup, django_db_blocker):
         task_default_queue=queue,
         broker_transport_options={"polling_interval": 0.05},
         result_backend_transport_options={},
+        # A test asks for the tasks it wants; no catch-up run at worker start.
+        worker_catch_up_on_start=False,
     )
     # Queues and the producer pool are built once from conf; rebuild them for the new broker.
     app.__dict__.pop("amqp", None)
@@ -112,8 +114,11 @@ def browser_context_args(browser_context_args):
 
 DATA_MIGRATIONS = [
     ("accounts.migrations.0002_kdla_reviewers_group", "create_reviewers_group"),
+    ("accounts.migrations.0004_kentucky_counties", "load_counties"),
     ("courses.migrations.0003_load_approved_async_sources", "load_approved_async_sources"),
     ("certifications.migrations.0002_daily_deadlines_schedule", "install_schedule"),
+    ("certifications.migrations.0003_notifications_to_outbox", "install_catch_up_schedule"),
+    ("notifications.migrations.0002_delivery_sweep_schedule", "install_sweep"),
 ]
 
 
@@ -133,3 +138,21 @@ def migration_installed_data(db) -> None:
     migration_apps = MigrationLoader(connection).project_state().apps
     for module, function in DATA_MIGRATIONS:
         getattr(importlib.import_module(module), function)(migration_apps, None)
+
+
+# Fixtures that start Redis or a Celery worker; a test that asks for one is not in the fast lane.
+_WORKER_FIXTURES = {"redis_url", "_celery_worker", "celery_worker_app"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser, worker and benchmark tests at collection time, so `make test-fast`
+    (``-m "not e2e and not celery_worker and not bench"``) can leave them out."""
+    for item in items:
+        path = str(item.path)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "/tests/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
+        if "/tests/bench/" in path:
+            item.add_marker(pytest.mark.bench)
+        if fixtures & _WORKER_FIXTURES:
+            item.add_marker(pytest.mark.celery_worker)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from accounts.models import Library, User
+from accounts.models import Library, LibraryRole, User
 from certifications.models import CredentialType, DocumentType, Registration
 from courses.models import Category, Course, Enrollment, Provider
 
@@ -41,6 +41,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class LibraryRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LibraryRole
+
+    user = factory.SubFactory(UserFactory)
+    library = factory.SelfAttribute("user.library")
+    role = LibraryRole.Role.DIRECTOR
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

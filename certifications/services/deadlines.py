@@ -4,8 +4,9 @@ Each sweep asks the database for the overdue rows through the partial indexes on
 ``upload_due_on`` / ``cycle_end`` (status ACTIVE), locks them with ``SKIP LOCKED`` so two
 workers share rather than repeat the work, changes them with one conditional UPDATE (only rows
 still ACTIVE), records their history in one bulk insert and claims the email to each person in
-the same transaction. Emails go out afterwards (``deliver_notifications``), once the lapse has
-committed. Batches bound memory and transaction length when a backlog builds up.
+the same transaction. Emails go out afterwards (``notifications.services.deliver_outbox``),
+once the lapse has committed. Batches bound memory and transaction length when a backlog builds
+up.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from django.utils import timezone
 from certifications.models import (
     CredentialType,
     ExternalFile,
-    Notification,
+    NoticeKind,
     Registration,
 )
 from certifications.services.insert_select import insert_from_select
-from certifications.services.notifications import claim_notifications
+from certifications.services.notifications import claim_notifications, notice_key
 
 LAPSE_BATCH_SIZE = 1000
 # A pending or approved file means the person did upload in time; only KDLA's review is left.
@@ -75,7 +76,7 @@ def lapse_missed_upload_deadlines(
     return _lapse_all(
         overdue=missed_upload_deadlines(today=today),
         today=today,
-        kind=Notification.Kind.UPLOAD_LAPSED,
+        kind=NoticeKind.UPLOAD_LAPSED,
         about_date="upload_due_on",
         reason=UPLOAD_LAPSE_REASON,
         batch_size=batch_size,
@@ -87,7 +88,7 @@ def lapse_ended_renewal_cycles(*, today: datetime.date, batch_size: int = LAPSE_
     return _lapse_all(
         overdue=ended_renewal_cycles(today=today),
         today=today,
-        kind=Notification.Kind.RENEWAL_LAPSED,
+        kind=NoticeKind.RENEWAL_LAPSED,
         about_date="cycle_end",
         reason=RENEWAL_LAPSE_REASON,
         batch_size=batch_size,
@@ -137,6 +138,7 @@ def _lapse_batch(
     claim_notifications(
         source=changed,
         kind=kind,
+        key=notice_key(kind=kind, about=F("pk")),
         recipient=F("user_id"),
         registration=F("pk"),
         sent_for=F(about_date),

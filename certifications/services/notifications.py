@@ -1,25 +1,21 @@
-"""Emails of the scheduled jobs: claimed in the Notification table, then delivered.
+"""Emails of the scheduled jobs: claimed in the outbox set-based, rendered when delivered.
 
-Claiming inserts one row per email under the table's unique constraints (registration, kind,
-offset; or recipient, kind, day for the reviewer digest) with ``ON CONFLICT DO NOTHING``, so a
-second run or a retry claims nothing new. Delivery then takes unsent rows under a row lock
-(``FOR UPDATE SKIP LOCKED``), sends them over one SMTP connection, and sets ``sent_at`` in the
-same transaction: a row is sent by whichever run locks it first, and a run that crashed before
-setting ``sent_at`` leaves the row for the next run. See docs/decisions/0003-idempotent-jobs.md.
+Claiming inserts one outbox row per email with one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
+under the outbox's unique key (``<kind>:<registration>:<days before>`` or
+``REVIEWER_DIGEST:<reviewer>:<day>``), in the transaction of the change it reports (a lapse) or
+on its own (a reminder), so a second run or a retry claims nothing new. The row holds only what
+the email is about; the renderers below turn it into subject and bodies when delivery first
+takes it (notifications/rendering.py), and delivery sends and marks each one.
+See docs/decisions/0003-idempotent-jobs.md and 0005-durable-outbox.md.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -28,33 +24,56 @@ from django.db.models import (
     Field,
     IntegerField,
     QuerySet,
+    TextField,
     Value,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from certifications.models import Notification, Registration
+from accounts.models import User
+from certifications.models import NoticeKind, Registration
 from certifications.services.insert_select import insert_from_select
-from kdla_portal.mail import build_email
+from kdla_portal.mail import RenderedEmail, render_email
+from notifications.models import OutboxMessage
+from notifications.rendering import register_renderer
 
-logger = logging.getLogger(__name__)
-
-DELIVERY_BATCH_SIZE = 1000
 TEMPLATE_BY_KIND = {
-    Notification.Kind.UPLOAD_REMINDER: "upload_reminder",
-    Notification.Kind.UPLOAD_LAPSED: "upload_lapsed",
-    Notification.Kind.RENEWAL_REMINDER: "renewal_reminder",
-    Notification.Kind.RENEWAL_LAPSED: "renewal_lapsed",
-    Notification.Kind.REVIEWER_DIGEST: "reviewer_digest",
+    NoticeKind.UPLOAD_REMINDER: "upload_reminder",
+    NoticeKind.UPLOAD_LAPSED: "upload_lapsed",
+    NoticeKind.RENEWAL_REMINDER: "renewal_reminder",
+    NoticeKind.RENEWAL_LAPSED: "renewal_lapsed",
+    NoticeKind.REVIEWER_DIGEST: "reviewer_digest",
 }
+REMINDER_KINDS = (NoticeKind.UPLOAD_REMINDER, NoticeKind.RENEWAL_REMINDER)
+
+
+def notice_key(*, kind: str, about: Combinable, offset_days: Combinable | int = 0) -> Concat:
+    """The outbox key of a registration's email as an SQL expression over the source rows."""
+    return Concat(
+        Value(f"{kind}:"),
+        Cast(about, output_field=CharField()),
+        Value(":"),
+        Cast(_expression(offset_days, IntegerField()), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
+def digest_key(*, recipient: Combinable, day: datetime.date) -> Concat:
+    return Concat(
+        Value(f"{NoticeKind.REVIEWER_DIGEST}:"),
+        Cast(recipient, output_field=CharField()),
+        Value(f":{day.isoformat()}"),
+        output_field=CharField(),
+    )
 
 
 def claim_notifications(
     *,
     source: QuerySet,
     kind: str,
+    key: Combinable,
     recipient: Combinable,
     registration: Combinable | None,
     sent_for: Combinable | datetime.date,
@@ -62,21 +81,31 @@ def claim_notifications(
 ) -> int:
     """Claim one email of ``kind`` per row of ``source`` (expressions over its rows say to whom
     and about what); returns how many were new. One INSERT … SELECT whatever the number of
-    rows; rows another run already claimed are skipped by the unique constraints."""
+    rows; keys already in the outbox are skipped."""
+    now = Value(timezone.now(), output_field=DateTimeField())
+    empty = Value("", output_field=TextField())
     return insert_from_select(
-        model=Notification,
+        model=OutboxMessage,
         source=source,
         columns={
+            "key": key,
             "kind": Value(kind, output_field=CharField()),
             "recipient_id": recipient,
-            "registration_id": (
+            "about_id": (
                 Cast(Value(None), output_field=BigIntegerField())
                 if registration is None
                 else registration
             ),
             "offset_days": _expression(offset_days, IntegerField()),
             "sent_for": _expression(sent_for, DateField()),
-            "created_at": Value(timezone.now(), output_field=DateTimeField()),
+            "to": empty,
+            "subject": empty,
+            "text_body": empty,
+            "html_body": empty,
+            "last_error": empty,
+            "attempts": Value(0, output_field=IntegerField()),
+            "created_at": now,
+            "next_attempt_at": now,
         },
         ignore_conflicts=True,
     )
@@ -88,94 +117,49 @@ def _expression(value: Combinable | object, output_field: Field) -> Combinable:
     return Value(value, output_field=output_field)
 
 
-def unsent_notifications() -> QuerySet[Notification]:
-    return Notification.objects.filter(sent_at__isnull=True)
-
-
-def deliver_notifications(*, batch_size: int = DELIVERY_BATCH_SIZE) -> int:
-    """Send every claimed, unsent email; returns how many were sent by this call.
-
-    Batches walk the unsent rows in id order, so a message the mail server refuses is tried
-    again on the next run but never twice in this one.
-    """
-    sent = 0
-    after_id = 0
-    digest = ReviewerDigestContent()
-    while True:
-        batch_sent, last_id, batch_length = _deliver_batch(
-            after_id=after_id, batch_size=batch_size, digest=digest
-        )
-        sent += batch_sent
-        if batch_length < batch_size:
-            return sent
-        after_id = last_id
-
-
-@transaction.atomic
-def _deliver_batch(
-    *, after_id: int, batch_size: int, digest: ReviewerDigestContent
-) -> tuple[int, int, int]:
-    batch = list(
-        unsent_notifications()
-        .filter(pk__gt=after_id)
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient", "registration__credential_type")
-        .prefetch_related("registration__credential_type__required_document_types")
-        .order_by("pk")[:batch_size]
-    )
-    if not batch:
-        return 0, after_id, 0
-    messages = [build_notification_email(notification, digest=digest) for notification in batch]
-    sent_ids = _send_each(zip(batch, messages, strict=True))
-    if sent_ids:
-        Notification.objects.filter(pk__in=sent_ids).update(sent_at=timezone.now())
-    return len(sent_ids), batch[-1].pk, len(batch)
-
-
-def _send_each(pairs: Iterable[tuple[Notification, EmailMultiAlternatives | None]]) -> list[int]:
-    """Send over one connection; a refused message does not stop the others."""
-    sent_ids = []
-    with get_connection() as mail_connection:
-        for notification, message in pairs:
-            if message is None:
-                # Nothing left to say (e.g. the digest queue emptied): done without an email.
-                sent_ids.append(notification.pk)
-                continue
-            try:
-                if mail_connection.send_messages([message]):
-                    sent_ids.append(notification.pk)
-            except (smtplib.SMTPException, OSError):
-                logger.exception("Email %s to %s was not sent", notification.kind, message.to)
-    return sent_ids
-
-
-def build_notification_email(
-    notification: Notification, *, digest: ReviewerDigestContent
-) -> EmailMultiAlternatives | None:
-    template = TEMPLATE_BY_KIND[notification.kind]
-    if notification.kind == Notification.Kind.REVIEWER_DIGEST:
-        context = digest.context_for(day=notification.sent_for)
-        if context is None:
-            return None
-    else:
-        context = registration_email_context(notification)
-    context["person"] = notification.recipient
-    return build_email(template=template, to=[notification.recipient.email], context=context)
-
-
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def registration_email_context(notification: Notification) -> dict[str, Any]:
-    registration: Registration = notification.registration
+def render_registration_notices(messages: list[OutboxMessage]) -> dict[int, RenderedEmail | None]:
+    """Reminders and lapse notices, from the registrations as they are now (a registration
+    deleted since the claim needs no email)."""
+    registrations = (
+        Registration.objects.select_related("credential_type")
+        .prefetch_related("credential_type__required_document_types")
+        .in_bulk([message.about_id for message in messages])
+    )
+    people = User.objects.in_bulk([message.recipient_id for message in messages])
+    rendered: dict[int, RenderedEmail | None] = {}
+    for message in messages:
+        registration = registrations.get(message.about_id)
+        person = people.get(message.recipient_id)
+        if registration is None or person is None:
+            rendered[message.pk] = None
+            continue
+        context = registration_email_context(registration, message=message)
+        context["person"] = person
+        rendered[message.pk] = render_email(
+            template=TEMPLATE_BY_KIND[message.kind], to=[person.email], context=context
+        )
+    return rendered
+
+
+def registration_email_context(
+    registration: Registration, *, message: OutboxMessage
+) -> dict[str, Any]:
     credential = registration.credential_type
+    days_left = message.offset_days
+    if message.kind in REMINDER_KINDS:
+        # A reminder sent late (a day without a run) says how many days are really left.
+        # Never more than when it was claimed, whatever the clock of the machine sending it.
+        days_left = min(days_left, max((message.sent_for - timezone.localdate()).days, 0))
     return {
         "registration": registration,
         "credential": credential,
         "documents": [document.name for document in credential.required_document_types.all()],
-        "days_left": notification.offset_days,
-        "due_on": notification.sent_for,
+        "days_left": days_left,
+        "due_on": message.sent_for,
         "earned": registration.earned_credits,
         "required": credential.required_credits,
         "missing": max(credential.required_credits - registration.earned_credits, 0),
@@ -184,9 +168,25 @@ def registration_email_context(notification: Notification) -> dict[str, Any]:
     }
 
 
+def render_reviewer_digests(messages: list[OutboxMessage]) -> dict[int, RenderedEmail | None]:
+    digest = ReviewerDigestContent()
+    people = User.objects.in_bulk([message.recipient_id for message in messages])
+    rendered: dict[int, RenderedEmail | None] = {}
+    for message in messages:
+        context = digest.context_for(day=message.sent_for)
+        person = people.get(message.recipient_id)
+        if context is None or person is None:
+            rendered[message.pk] = None
+            continue
+        rendered[message.pk] = render_email(
+            template="reviewer_digest", to=[person.email], context={**context, "person": person}
+        )
+    return rendered
+
+
 @dataclass
 class ReviewerDigestContent:
-    """What the reviewers' digest lists; read once per delivery run, only if a digest is due."""
+    """What the reviewers' digest lists; read once per batch, only if a digest is due."""
 
     by_day: dict[datetime.date, dict[str, Any] | None] = field(default_factory=dict)
 
@@ -202,3 +202,10 @@ class ReviewerDigestContent:
                 else None
             )
         return self.by_day[day]
+
+
+def register_renderers() -> None:
+    for kind in TEMPLATE_BY_KIND:
+        if kind != NoticeKind.REVIEWER_DIGEST:
+            register_renderer(kind, render_registration_notices)
+    register_renderer(NoticeKind.REVIEWER_DIGEST, render_reviewer_digests)

@@ -1,9 +1,15 @@
 """Reminders before a due date, and the reviewers' daily digest.
 
-Each reminder is due on an exact day: ``settings.UPLOAD_REMINDER_DAYS`` days before the upload
-deadline, ``settings.RENEWAL_REMINDER_DAYS`` days before a renewal cycle ends. Claiming them is
-one INSERT … SELECT over the rows due on those days (the partial indexes on ``upload_due_on`` /
-``cycle_end`` find them), so a run costs the same few queries for 5 or 50,000 reminders.
+Reminders are due ``settings.UPLOAD_REMINDER_DAYS`` days before the upload deadline and
+``settings.RENEWAL_REMINDER_DAYS`` days before a renewal cycle ends, read from the stored
+``upload_due_on`` / ``cycle_end`` columns (so a deadline moved for one person moves their
+reminders). A run sends, per registration, the latest reminder whose day has come and that was
+not sent yet: a reminder whose day passed without a run goes out on the next run, once, unless a
+later reminder replaced it (its day has come too) or the reason went away (the file was
+uploaded, the hours were met). Reminder days more than ``settings.REMINDER_CATCH_UP_DAYS`` ago
+are not caught up. Claiming is one INSERT … SELECT over the rows in the reminder range (the
+partial indexes on the due columns find them), so a run costs the same few queries for 5 or
+50,000 reminders.
 """
 
 from __future__ import annotations
@@ -18,63 +24,85 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.reviewers import REVIEWERS_GROUP
-from certifications.models import CredentialType, ExternalFile, Notification, Registration
+from certifications.models import CredentialType, ExternalFile, NoticeKind, Registration
 from certifications.services.deadlines import has_counting_file
-from certifications.services.notifications import claim_notifications
+from certifications.services.notifications import claim_notifications, digest_key, notice_key
+from notifications.models import OutboxMessage
 
 DIGEST_LIST_LIMIT = 50
 
 
-def _days_before(*, today: datetime.date, offsets: Iterable[int]) -> dict[datetime.date, int]:
-    return {today + datetime.timedelta(days=offset): offset for offset in offsets if offset > 0}
+def _due_reminder(*, due_field: str, today: datetime.date, offsets: Iterable[int]) -> Case:
+    """For each row, the reminder (days before ``due_field``) it is due now, or NULL.
+
+    With offsets o1 < o2 < …, a row whose due date is between ``today + o(i-1)`` (exclusive)
+    and ``today + oi`` gets reminder oi: its day has come, and no later reminder's has."""
+    whens = []
+    previous = -1
+    for offset in sorted(offset for offset in offsets if offset > 0):
+        earliest = max(previous + 1, offset - settings.REMINDER_CATCH_UP_DAYS)
+        when = {
+            f"{due_field}__gte": today + datetime.timedelta(days=earliest),
+            f"{due_field}__lte": today + datetime.timedelta(days=offset),
+        }
+        whens.append(When(**when, then=Value(offset)))
+        previous = offset
+    return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
-def _offset_for(*, due_field: str, due_dates: dict[datetime.date, int]) -> Case:
-    return Case(
-        *(When(**{due_field: due}, then=Value(offset)) for due, offset in due_dates.items()),
-        output_field=IntegerField(),
-    )
-
-
-def _not_yet_claimed(*, kind: str) -> Exists:
-    return ~Exists(
-        Notification.objects.filter(
-            registration=OuterRef("pk"), kind=kind, offset_days=OuterRef("reminder_offset")
+def _reminders_due(
+    *,
+    candidates: QuerySet[Registration],
+    kind: str,
+    due_field: str,
+    offsets: list[int],
+    today: datetime.date,
+) -> QuerySet[Registration]:
+    longest = max((offset for offset in offsets if offset > 0), default=0)
+    return (
+        candidates.filter(
+            **{
+                f"{due_field}__gte": today,
+                f"{due_field}__lte": today + datetime.timedelta(days=longest),
+            }
         )
+        .annotate(reminder_offset=_due_reminder(due_field=due_field, today=today, offsets=offsets))
+        .filter(reminder_offset__isnull=False)
+        .annotate(
+            reminder_key=notice_key(kind=kind, about=F("pk"), offset_days=F("reminder_offset"))
+        )
+        .exclude(Exists(OutboxMessage.objects.filter(key=OuterRef("reminder_key"))))
+        .order_by()
     )
 
 
 def upload_reminders_due(*, today: datetime.date) -> QuerySet[Registration]:
-    """ACTIVE registrations whose required file is still missing, on a reminder day, not yet
-    reminded for that day; annotated with ``reminder_offset`` (days left)."""
-    due_dates = _days_before(today=today, offsets=settings.UPLOAD_REMINDER_DAYS)
-    kind = Notification.Kind.UPLOAD_REMINDER
-    return (
-        Registration.objects.filter(
-            status=Registration.Status.ACTIVE, upload_due_on__in=list(due_dates)
-        )
-        .exclude(has_counting_file())
-        .annotate(reminder_offset=_offset_for(due_field="upload_due_on", due_dates=due_dates))
-        .filter(_not_yet_claimed(kind=kind))
-        .order_by()
+    """ACTIVE registrations whose required file is still missing and whose reminder is due;
+    annotated with ``reminder_offset`` (which reminder) and ``reminder_key``."""
+    return _reminders_due(
+        candidates=Registration.objects.filter(status=Registration.Status.ACTIVE).exclude(
+            has_counting_file()
+        ),
+        kind=NoticeKind.UPLOAD_REMINDER,
+        due_field="upload_due_on",
+        offsets=settings.UPLOAD_REMINDER_DAYS,
+        today=today,
     )
 
 
 def renewal_reminders_due(*, today: datetime.date) -> QuerySet[Registration]:
-    """ACTIVE renewal-credits cycles short of hours, on a reminder day before their end, not
-    yet reminded for that day; annotated with ``reminder_offset`` (days left)."""
-    due_dates = _days_before(today=today, offsets=settings.RENEWAL_REMINDER_DAYS)
-    kind = Notification.Kind.RENEWAL_REMINDER
-    return (
-        Registration.objects.filter(
+    """ACTIVE renewal-credits cycles short of hours whose reminder before the cycle's end is
+    due; annotated with ``reminder_offset`` and ``reminder_key``."""
+    return _reminders_due(
+        candidates=Registration.objects.filter(
             status=Registration.Status.ACTIVE,
-            cycle_end__in=list(due_dates),
             credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
             earned_credits__lt=F("credential_type__required_credits"),
-        )
-        .annotate(reminder_offset=_offset_for(due_field="cycle_end", due_dates=due_dates))
-        .filter(_not_yet_claimed(kind=kind))
-        .order_by()
+        ),
+        kind=NoticeKind.RENEWAL_REMINDER,
+        due_field="cycle_end",
+        offsets=settings.RENEWAL_REMINDER_DAYS,
+        today=today,
     )
 
 
@@ -82,6 +110,7 @@ def _claim_reminders(*, due: QuerySet[Registration], kind: str, due_field: str) 
     return claim_notifications(
         source=due,
         kind=kind,
+        key=F("reminder_key"),
         recipient=F("user_id"),
         registration=F("pk"),
         sent_for=F(due_field),
@@ -90,19 +119,19 @@ def _claim_reminders(*, due: QuerySet[Registration], kind: str, due_field: str) 
 
 
 def claim_upload_reminders(*, today: datetime.date) -> int:
-    """Claim today's upload reminders; returns how many emails were claimed."""
+    """Claim the upload reminders due today; returns how many emails were claimed."""
     return _claim_reminders(
         due=upload_reminders_due(today=today),
-        kind=Notification.Kind.UPLOAD_REMINDER,
+        kind=NoticeKind.UPLOAD_REMINDER,
         due_field="upload_due_on",
     )
 
 
 def claim_renewal_reminders(*, today: datetime.date) -> int:
-    """Claim today's renewal reminders; returns how many emails were claimed."""
+    """Claim the renewal reminders due today; returns how many emails were claimed."""
     return _claim_reminders(
         due=renewal_reminders_due(today=today),
-        kind=Notification.Kind.RENEWAL_REMINDER,
+        kind=NoticeKind.RENEWAL_REMINDER,
         due_field="cycle_end",
     )
 
@@ -154,9 +183,7 @@ def reviewers_due_digest(*, today: datetime.date) -> QuerySet[User]:
     """Active reviewers who have not had today's digest, when anything waits; else none."""
     if not (waiting_files(today=today).exists() or waiting_credit_requests(today=today).exists()):
         return User.objects.none()
-    already = Notification.objects.filter(
-        recipient=OuterRef("pk"), kind=Notification.Kind.REVIEWER_DIGEST, sent_for=today
-    )
+    already = OutboxMessage.objects.filter(key=digest_key(recipient=OuterRef("pk"), day=today))
     return (
         User.objects.filter(is_active=True, groups__name=REVIEWERS_GROUP)
         .exclude(Exists(already))
@@ -171,7 +198,8 @@ def claim_reviewer_digests(*, today: datetime.date) -> int:
         return 0
     return claim_notifications(
         source=reviewers,
-        kind=Notification.Kind.REVIEWER_DIGEST,
+        kind=NoticeKind.REVIEWER_DIGEST,
+        key=digest_key(recipient=F("pk"), day=today),
         recipient=F("pk"),
         registration=None,
         sent_for=today,

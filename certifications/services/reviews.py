@@ -7,19 +7,19 @@ consequence in one transaction and emails the person once the transaction has co
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.reviewers import refuse_own_submission
+from certificates.services import certificate_issue_for_grant
 from certifications.models import CredentialType, ExternalFile, Registration
 from certifications.selectors import current_credential_types
 from certifications.services.earned import registrations_refresh_earned
 from certifications.services.registrations import cycle_end_for
-from kdla_portal.mail import send_email
+from kdla_portal.mail import queue_email
 
 REJECTION_NOTE_REQUIRED = "Write a note telling the person what is needed."
 
@@ -140,7 +140,8 @@ def _complete_application(*, registration: Registration, reviewer: User) -> Regi
     return _enroll_in_renewal_credits(application=registration, reviewer=reviewer)
 
 
-def _send_file_email(*, template: str, external_file_id: int) -> None:
+def _queue_file_email(*, template: str, external_file_id: int) -> None:
+    """Written in the decision's transaction: the email exists exactly when the decision does."""
     external_file = ExternalFile.objects.select_related(
         "registration__user", "registration__credential_type", "document_type"
     ).get(pk=external_file_id)
@@ -150,7 +151,8 @@ def _send_file_email(*, template: str, external_file_id: int) -> None:
         .select_related("credential_type")
         .first()
     )
-    send_email(
+    queue_email(
+        key=f"{template}:{external_file.pk}:{external_file.decided_at.isoformat()}",
         template=template,
         to=[registration.user.email],
         context={
@@ -172,6 +174,7 @@ def external_file_approve(*, external_file: ExternalFile, reviewer: User) -> Ext
     application, the application is COMPLETED / COMPLIANT and the person is enrolled in
     the renewal-credits credential that follows."""
     registration, locked = _lock_pending_file(external_file)
+    refuse_own_submission(reviewer=reviewer, owner_id=registration.user_id)
     _record_decision(locked, status=ExternalFile.Status.APPROVED, reviewer=reviewer, note="")
     if (
         registration.credential_type.is_application
@@ -179,9 +182,8 @@ def external_file_approve(*, external_file: ExternalFile, reviewer: User) -> Ext
         and _all_required_files_approved(registration)
     ):
         _complete_application(registration=registration, reviewer=reviewer)
-    transaction.on_commit(
-        partial(_send_file_email, template="file_approved", external_file_id=locked.pk)
-    )
+        certificate_issue_for_grant(application=registration, reviewer=reviewer)
+    _queue_file_email(template="file_approved", external_file_id=locked.pk)
     return locked
 
 
@@ -193,12 +195,11 @@ def external_file_reject(*, external_file: ExternalFile, reviewer: User, note: s
     if not note:
         raise ValidationError(REJECTION_NOTE_REQUIRED)
     registration, locked = _lock_pending_file(external_file)
+    refuse_own_submission(reviewer=reviewer, owner_id=registration.user_id)
     _record_decision(locked, status=ExternalFile.Status.REJECTED, reviewer=reviewer, note=note)
     if registration.status == Registration.Status.PENDING_REVIEW:
         registration.status = Registration.Status.ACTIVE
         registration._history_user = reviewer
         registration.save(update_fields=["status"])
-    transaction.on_commit(
-        partial(_send_file_email, template="file_rejected", external_file_id=locked.pk)
-    )
+    _queue_file_email(template="file_rejected", external_file_id=locked.pk)
     return locked

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.reviewers import refuse_own_submission
 from certifications.file_checks import check_document_upload
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import registrations_refresh_earned
@@ -31,7 +31,7 @@ from courses.models import (
     CourseApprovalRequest,
     Provider,
 )
-from kdla_portal.mail import send_email
+from kdla_portal.mail import queue_email
 
 ASYNC_CATEGORY = ("Asynchronous Training", "asynchronous-training")
 ALREADY_DECIDED = "This was already decided ({status}) on {day:%m/%d/%Y}; nothing was changed."
@@ -216,13 +216,14 @@ def course_approval_decide(
     """Approve (the course joins the catalogue as an approved asynchronous course, visible to
     everyone) or reject with a note. The person is emailed once the decision is saved."""
     locked = _lock_pending(CourseApprovalRequest, approval_request.pk)
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
     note = note.strip()
     if not approve and not note:
         raise ValidationError(REJECTION_NEEDS_NOTE)
     if approve:
         locked.approved_course = _course_for_approval(locked)
     _record_decision(locked, approve=approve, note=note, reviewer=reviewer)
-    transaction.on_commit(partial(send_course_approval_decision, approval_request_id=locked.pk))
+    send_course_approval_decision(approval_request_id=locked.pk)
     return locked
 
 
@@ -230,7 +231,9 @@ def send_course_approval_decision(*, approval_request_id: int) -> None:
     approval_request = CourseApprovalRequest.objects.select_related("user").get(
         pk=approval_request_id
     )
-    send_email(
+    queue_email(
+        key=f"async_course_approval_decided:{approval_request.pk}:"
+        f"{approval_request.decided_at.isoformat()}",
         template="async_course_approval_decided",
         to=[approval_request.user.email],
         context={
@@ -376,12 +379,13 @@ def async_completion_decide(
     """Approve (the hours count toward the registration, like portal course hours) or reject
     with a note; the person is emailed once the decision is saved."""
     locked = _lock_pending(AsyncCompletion, completion.pk)
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
     note = note.strip()
     if not approve and not note:
         raise ValidationError(REJECTION_NEEDS_NOTE)
     _record_decision(locked, approve=approve, note=note, reviewer=reviewer)
     registrations_refresh_earned(registration_ids=[locked.registration_id])
-    transaction.on_commit(partial(send_async_completion_decision, completion_id=locked.pk))
+    send_async_completion_decision(completion_id=locked.pk)
     return locked
 
 
@@ -389,7 +393,8 @@ def send_async_completion_decision(*, completion_id: int) -> None:
     completion = AsyncCompletion.objects.select_related(
         "user", "provider", "registration__credential_type"
     ).get(pk=completion_id)
-    send_email(
+    queue_email(
+        key=f"async_completion_decided:{completion.pk}:{completion.decided_at.isoformat()}",
         template="async_completion_decided",
         to=[completion.user.email],
         context={

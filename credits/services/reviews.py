@@ -9,7 +9,6 @@ nothing changes.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,10 +16,11 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.reviewers import refuse_own_submission
 from certifications.models import Registration
 from certifications.services.earned import registrations_refresh_earned
 from credits.models import CreditRequest
-from kdla_portal.mail import send_email
+from kdla_portal.mail import queue_email
 
 CREDIT_STEP = Decimal("0.5")
 PARTIAL_NOTE_REQUIRED = "Write a note telling the person why only some credits were approved."
@@ -73,11 +73,12 @@ def _already_decided_message(credit_request: CreditRequest) -> str:
     return f"This request was already {outcome} by {decided_by} on {decided_on}."
 
 
-def _send_decision_email(*, credit_request_id: int) -> None:
+def _queue_decision_email(*, credit_request_id: int) -> None:
     credit_request = CreditRequest.objects.select_related(
         "user", "registration__credential_type"
     ).get(pk=credit_request_id)
-    send_email(
+    queue_email(
+        key=f"credit_decided:{credit_request.pk}:{credit_request.decided_at.isoformat()}",
         template="credit_decided",
         to=[credit_request.user.email],
         context={"user": credit_request.user, "credit_request": credit_request},
@@ -102,6 +103,7 @@ def credit_request_decide(
     )
     if _changed_since_seen(locked, credit_request):
         raise ValidationError(_already_decided_message(locked))
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
     credits = _checked_credits(approved_credits, locked.requested_credits)
     status = decision_status_for(
         approved_credits=credits, requested_credits=locked.requested_credits
@@ -114,5 +116,5 @@ def credit_request_decide(
     locked._history_user = reviewer
     locked.save(update_fields=["status", "approved_credits", "notes", "decided_by", "decided_at"])
     registrations_refresh_earned(registration_ids=[locked.registration_id])
-    transaction.on_commit(partial(_send_decision_email, credit_request_id=locked.pk))
+    _queue_decision_email(credit_request_id=locked.pk)
     return locked

@@ -207,6 +207,6 @@ def test_the_review_site_pages_pass_the_accessibility_checks(live_server, page: 
         f"/admin/credits/creditrequest/{credit_request.pk}/change/",
         "/admin/courses/course/",
         "/admin/courses/enrollment/",
-        "/admin/certifications/notification/",
+        "/admin/notifications/outboxmessage/",
     ]:
         visit(page, f"{live_server.url}{path}")

@@ -92,3 +92,20 @@ def test_the_staff_pages_at_desktop_and_phone_widths(live_server, page: Page):
     page.get_by_role("link", name="Add new file").click()
     expect(page.get_by_label("Document type")).to_be_visible()
     capture(page, "upload-form")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_error_summary_and_the_focus_style_at_desktop_and_phone_widths(live_server, page: Page):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    applicant = new_applicant()
+    sign_in(page, live_server.url, applicant.email, PASSWORD)
+    registration = applicant.registrations.get(credential_code="part-time-initial-application")
+    visit(page, f"{live_server.url}/registrations/{registration.pk}/files/add/")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    capture(page, "error-summary")
+
+    # The focus ring on a text field, on a primary button and on the navy bar.
+    page.get_by_label("Short description").focus()
+    page.keyboard.press("Tab")
+    capture(page, "focus-style")

@@ -13,6 +13,7 @@ from certifications.models import CredentialType, ExternalFile, Registration
 from credits.models import CreditRequest
 from credits.services.requests import ACTIVITY_DATE_OUTSIDE_CYCLE
 from tests.e2e.accessibility import assert_accessible, visit
+from tests.e2e.keyboard import assert_refusal_is_announced
 from tests.factories import PASSWORD, RegistrationFactory, UserFactory
 from tests.fixtures.documents import ELF_PROGRAM_BYTES, PDF_BYTES
 
@@ -62,8 +63,14 @@ def test_a_staff_member_uploads_the_part_time_application(live_server, page: Pag
     page.get_by_label("File").set_input_files(file_payload("application.pdf", ELF_PROGRAM_BYTES))
     page.get_by_role("button", name="Submit").click()
     expect(
-        page.get_by_text("“application.pdf” is not a PDF, Word document or image")
+        page.locator(".invalid-feedback").get_by_text(
+            "“application.pdf” is not a PDF, Word document or image"
+        )
     ).to_be_visible()
+    assert_refusal_is_announced(page)
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "File: “application.pdf” is not a PDF, Word document or image"
+    )
     assert_accessible(page)
     assert ExternalFile.objects.count() == 0
 
@@ -129,5 +136,6 @@ def test_a_staff_member_requests_credit_for_the_annual_summation(live_server, pa
     error = page.locator(".invalid-feedback").filter(has_text=ACTIVITY_DATE_OUTSIDE_CYCLE)
     expect(error).to_be_visible()
     expect(page.get_by_label("Activity Date")).to_have_class(re.compile("is-invalid"))
+    assert_refusal_is_announced(page)
     assert_accessible(page)
     assert CreditRequest.objects.count() == 1

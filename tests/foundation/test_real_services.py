@@ -17,12 +17,14 @@ def test_it_runs_on_postgresql():
 
 @pytest.mark.django_db(transaction=True)
 def test_it_runs_a_task_on_a_real_worker_through_redis(celery_worker_app, redis_url):
-    from accounts.tasks import send_welcome_email
+    from accounts.emails import queue_welcome
+    from notifications.tasks import deliver_outbox
 
     assert celery_worker_app.conf.broker_url.startswith("redis://")
     user = UserFactory(email="new.person@example.org", first_name="Dana")
-    result = send_welcome_email.delay(user.pk)
-    assert result.get(timeout=20) == 1
+    queue_welcome(user=user)  # asks the worker to deliver once committed (autocommit: now)
+    result = deliver_outbox.delay()
+    result.get(timeout=20)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.org"]
     assert "Dana" in mail.outbox[0].body

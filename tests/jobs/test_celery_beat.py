@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from certifications.models import Notification
 from certifications.tasks import run_daily_deadlines
+from notifications.models import OutboxMessage
 from tests.jobs.conftest import application, new_york
 from tests.jobs.smtp_sink import smtp_sink, subject_of, text_body
 
@@ -71,7 +71,7 @@ def test_beat_schedules_the_task_a_worker_runs_it_and_the_email_arrives_by_smtp(
     assert subject_of(message) == "Upload your application by 03/10/2027 — 7 days left"
     assert message["To"] == registration.user.email
     assert f"http://portal.test/registrations/{registration.pk}/files/" in text_body(message)
-    assert Notification.objects.get(registration=registration).sent_at is not None
+    assert OutboxMessage.objects.get(about_id=registration.pk).sent_at is not None
     assert PeriodicTask.objects.get(name=TASK_NAME).total_run_count == 1
 
 

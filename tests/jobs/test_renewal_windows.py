@@ -8,8 +8,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from certifications.models import Notification, Registration
+from certifications.models import Registration
 from certifications.tasks import run_daily_deadlines, run_renewal_windows
+from notifications.models import OutboxMessage
 from tests.jobs.conftest import after, clock_at, emails_to, html_of, renewal_cycle
 
 pytestmark = pytest.mark.django_db
@@ -95,14 +96,46 @@ def test_it_reminds_on_each_reminder_day_with_earned_and_required_hours(
     assert "http://portal.test/dashboard/" in message.body
 
 
-@pytest.mark.parametrize("days_left", [366, 364, 181, 179, 91, 89, 31, 29])
-def test_it_sends_nothing_the_day_before_or_after_a_reminder_day(renewal_type, days_left):
+@pytest.mark.parametrize(("earlier", "days_left"), [(None, 366), (365, 181), (180, 91), (90, 31)])
+def test_it_sends_nothing_the_day_before_a_reminder_day(renewal_type, earlier, days_left):
     renewal_cycle(renewal_type, cycle_end=CYCLE_END)
+    if earlier:  # the earlier reminder went out on its day
+        run_on(after(CYCLE_END, -earlier))
+        mail.outbox.clear()
 
     counts = run_on(after(CYCLE_END, -days_left))
 
     assert counts["renewal_reminders"] == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("days_left", [365, 180, 90, 30])
+def test_it_sends_nothing_more_the_day_after_a_reminder_day(renewal_type, days_left):
+    renewal_cycle(renewal_type, cycle_end=CYCLE_END)
+    run_on(after(CYCLE_END, -days_left))
+
+    counts = run_on(after(CYCLE_END, -days_left + 1))
+
+    assert counts["renewal_reminders"] == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_missed_renewal_reminder_goes_out_late_once(renewal_type):
+    cycle = renewal_cycle(renewal_type, cycle_end=CYCLE_END)
+
+    late = run_on(after(CYCLE_END, -85))  # no run on the 90-days-left day
+    again = run_on(after(CYCLE_END, -84))
+
+    assert (late["renewal_reminders"], again["renewal_reminders"]) == (1, 0)
+    assert len(emails_to(cycle.user.email)) == 1
+
+
+def test_a_reminder_day_longer_ago_than_the_catch_up_days_is_not_caught_up(renewal_type):
+    renewal_cycle(renewal_type, cycle_end=CYCLE_END)
+
+    counts = run_on(after(CYCLE_END, -100))  # the 180-days-left day was 80 days ago
+
+    assert counts["renewal_reminders"] == 0
 
 
 def test_it_does_not_remind_a_completed_cycle(renewal_type):
@@ -139,4 +172,4 @@ def test_the_renewal_task_alone_reminds_and_lapses(renewal_type):
 
     assert counts == {"renewal_lapsed": 1, "renewal_reminders": 1, "emails_sent": 2}
     assert len(emails_to(ending.user.email)) == len(emails_to(reminded.user.email)) == 1
-    assert Notification.objects.filter(sent_at__isnull=False).count() == 2
+    assert OutboxMessage.objects.filter(sent_at__isnull=False).count() == 2

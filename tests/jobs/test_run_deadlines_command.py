@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from certifications.models import Notification, Registration
+from certifications.models import Registration
+from notifications.models import OutboxMessage
 from tests.jobs.conftest import REGISTERED_ON, after, application, clock_at, renewal_cycle
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def run_deadlines(*args: str) -> str:
 
 def test_it_runs_the_jobs_for_the_given_day_and_prints_counts(application_type, renewal_type):
     lapsing = application(application_type)
-    application(application_type, registered_on=after(REGISTERED_ON, 10))  # 9 days left: none
+    application(application_type, registered_on=after(REGISTERED_ON, 26))  # 25 days left: none
     renewal_cycle(renewal_type, cycle_end=after(REGISTERED_ON, 31 + 30))
 
     output = run_deadlines("--today", "2027-03-11")
@@ -69,7 +70,7 @@ def test_a_dry_run_counts_but_changes_and_sends_nothing(application_type, renewa
     lapsing.refresh_from_db()
     assert lapsing.status == Registration.Status.ACTIVE
     assert Registration.history.count() == 2
-    assert Notification.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
     assert mail.outbox == []
 
 
@@ -82,4 +83,4 @@ def test_it_refuses_a_day_not_written_yyyy_mm_dd(application_type, day):
 
     registration.refresh_from_db()
     assert registration.status == Registration.Status.ACTIVE
-    assert Notification.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from certifications.models import ExternalFile, Notification, Registration
+from certifications.models import ExternalFile, NoticeKind, Registration
 from certifications.services.deadlines import lapse_missed_upload_deadlines
 from certifications.services.reviews import external_file_approve, external_file_reject
 from certifications.services.uploads import registration_submit_file
 from certifications.tasks import run_daily_deadlines
+from notifications.models import OutboxMessage
 from tests.fixtures.documents import pdf_upload
 from tests.jobs.conftest import (
     REGISTERED_ON,
@@ -112,8 +113,8 @@ def test_it_never_lapses_an_application_approved_the_day_before_its_deadline(app
     person_registration.refresh_from_db()
     assert person_registration.status == Registration.Status.COMPLETED
     assert person_registration.compliance == Registration.Compliance.COMPLIANT
-    assert not Notification.objects.filter(
-        registration=person_registration, kind=Notification.Kind.UPLOAD_LAPSED
+    assert not OutboxMessage.objects.filter(
+        about_id=person_registration.pk, kind=NoticeKind.UPLOAD_LAPSED
     ).exists()
 
 
@@ -192,4 +193,4 @@ def test_it_works_through_a_backlog_in_batches(application_type):
     ids = [registration.pk for registration in registrations]
     assert Registration.objects.filter(pk__in=ids, status=Registration.Status.LAPSED).count() == 5
     assert Registration.history.filter(status=Registration.Status.LAPSED).count() == 5
-    assert Notification.objects.filter(kind=Notification.Kind.UPLOAD_LAPSED).count() == 5
+    assert OutboxMessage.objects.filter(kind=NoticeKind.UPLOAD_LAPSED).count() == 5

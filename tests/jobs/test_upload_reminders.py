@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from certifications.models import ExternalFile, Notification
+from certifications.models import ExternalFile
 from certifications.tasks import run_daily_deadlines, send_upload_reminders
+from notifications.models import OutboxMessage
 from tests.jobs.conftest import (
     REGISTERED_ON,
     after,
@@ -49,11 +50,64 @@ def test_it_reminds_on_each_reminder_day(application_type, days_left, subject):
     assert "Upload Missing Files" in message.body
 
 
-@pytest.mark.parametrize("days_left", [22, 20, 8, 6, 2, 0])
-def test_it_sends_nothing_the_day_before_or_after_a_reminder_day(application_type, days_left):
+def test_it_sends_nothing_before_the_first_reminder_day(application_type):
     application(application_type)
 
-    counts = run_on(after(DUE_ON, -days_left))
+    counts = run_on(after(DUE_ON, -22))
+
+    assert counts["upload_reminders"] == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("days_left", [21, 7, 1])
+def test_it_sends_nothing_more_on_the_days_after_a_reminder_day(application_type, days_left):
+    application(application_type)
+    run_on(after(DUE_ON, -days_left))
+
+    counts = run_on(after(DUE_ON, -days_left + 1))
+
+    assert counts["upload_reminders"] == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_whose_day_had_no_run_goes_out_on_the_next_run_once(application_type):
+    registration = application(application_type)
+    run_on(after(DUE_ON, -21))
+    # No run on the 7-days-left day (beat missed its tick).
+
+    late = run_on(after(DUE_ON, -5))
+    again = run_on(after(DUE_ON, -4))
+
+    assert late["upload_reminders"] == 1
+    assert again["upload_reminders"] == 0
+    subjects = [message.subject for message in emails_to(registration.user.email)]
+    assert subjects == [
+        "Upload your application by 03/10/2027 — 21 days left",
+        "Upload your application by 03/10/2027 — 5 days left",
+    ]
+
+
+def test_a_later_reminder_replaces_one_whose_day_passed(application_type):
+    registration = application(application_type)
+    run_on(after(DUE_ON, -21))
+    # No run for the 7-days-left nor the 1-day-left reminder: the last day sends one, not two.
+
+    counts = run_on(DUE_ON)
+
+    assert counts["upload_reminders"] == 1
+    assert [message.subject for message in emails_to(registration.user.email)][1:] == [
+        "Upload your application by 03/10/2027 — 0 days left"
+    ]
+    assert OutboxMessage.objects.filter(key=f"UPLOAD_REMINDER:{registration.pk}:1").exists()
+    assert not OutboxMessage.objects.filter(key=f"UPLOAD_REMINDER:{registration.pk}:7").exists()
+
+
+def test_a_missed_reminder_is_not_sent_once_the_file_is_in(application_type):
+    registration = application(application_type)
+    # No run on the 7-days-left day; the person uploaded in the meantime.
+    external_file(registration, status=ExternalFile.Status.PENDING)
+
+    counts = run_on(after(DUE_ON, -6))
 
     assert counts["upload_reminders"] == 0
     assert mail.outbox == []
@@ -92,14 +146,14 @@ def test_it_sends_each_reminder_once_over_the_whole_window(application_type):
         "Upload your application by 03/10/2027 — 7 days left",
         "Upload your application by 03/10/2027 — 1 day left",
     ]
-    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
 
 
 def test_the_reminder_days_are_configurable(application_type, settings):
     settings.UPLOAD_REMINDER_DAYS = [10]
     registration = application(application_type)
 
-    run_on(after(DUE_ON, -7))
+    run_on(after(DUE_ON, -11))
     assert mail.outbox == []
     run_on(after(DUE_ON, -10))
 

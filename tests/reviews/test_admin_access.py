@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from certifications.models import Notification
+from certifications.models import NoticeKind
+from notifications.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.reviews.builders import (
     application,
@@ -25,7 +26,7 @@ REVIEWER_PAGES = [
     "admin:certifications_credentialtype_changelist",
     "admin:certifications_credentialtype_add",
     "admin:certifications_documenttype_changelist",
-    "admin:certifications_notification_changelist",
+    "admin:notifications_outboxmessage_changelist",
     "admin:credits_creditrequest_changelist",
     "admin:courses_course_changelist",
     "admin:courses_course_add",
@@ -191,19 +192,20 @@ def test_a_superuser_adds_a_person_with_django_s_user_screens(client):
     )
 
 
-def test_notifications_are_read_only_even_for_superusers(client):
+def test_the_outbox_is_read_only_even_for_superusers(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     registration = application()
-    notification = Notification.objects.create(
-        kind=Notification.Kind.UPLOAD_REMINDER,
+    notification = OutboxMessage.objects.create(
+        key=f"UPLOAD_REMINDER:{registration.pk}:7",
+        kind=NoticeKind.UPLOAD_REMINDER,
         recipient=registration.user,
-        registration=registration,
+        about_id=registration.pk,
         sent_for=registration.upload_due_on,
     )
-    assert client.get(reverse("admin:certifications_notification_add")).status_code == 403
-    page = client.get(reverse("admin:certifications_notification_change", args=[notification.pk]))
+    assert client.get(reverse("admin:notifications_outboxmessage_add")).status_code == 403
+    page = client.get(reverse("admin:notifications_outboxmessage_change", args=[notification.pk]))
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
-    delete = reverse("admin:certifications_notification_delete", args=[notification.pk])
+    delete = reverse("admin:notifications_outboxmessage_delete", args=[notification.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert Notification.objects.filter(pk=notification.pk).exists()
+    assert OutboxMessage.objects.filter(pk=notification.pk).exists()

@@ -91,7 +91,8 @@ def test_it_approves_a_file_through_its_own_url(client, robin, django_capture_on
     assert (external_file.status, external_file.decided_by) == ("APPROVED", robin)
     assert external_file.history.latest().history_user == robin
     assert Registration.objects.filter(source_registration=registration).count() == 1
-    assert len(mail.outbox) == 1
+    # The approval and the certificate it grants.
+    assert len(mail.outbox) == 2
 
 
 def test_a_decision_url_refuses_get(client, robin):

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Library, User
-from certifications.models import ExternalFile, Notification, Registration
+from certifications.models import ExternalFile, NoticeKind, Registration
 from courses.models import Enrollment
 from credits.models import CreditRequest
+from notifications.models import OutboxMessage
 from tests.factories import CourseFactory, DocumentTypeFactory, LibraryFactory
 from tests.reviews.builders import application_type, renewal_credits_type, reviewer
 
@@ -29,13 +30,13 @@ PAGES = [
     "/admin/credits/creditrequest/",
     "/admin/credits/creditrequest/?status__exact=PENDING",
     "/admin/courses/enrollment/",
-    "/admin/certifications/notification/",
+    "/admin/notifications/outboxmessage/",
 ]
 
 
 def add_people_with_records(count: int, *, application_rules) -> None:
     """``count`` people, each with an application (a file awaiting review), a renewal cycle
-    (a credit request awaiting review), a completed course and a sent notification."""
+    (a credit request awaiting review), a completed course and a sent email in the outbox."""
     start = User.objects.count()
     libraries = [LibraryFactory() for _ in range(3)]
     people = User.objects.bulk_create(
@@ -105,11 +106,12 @@ def add_people_with_records(count: int, *, application_rules) -> None:
         Enrollment(user=person, course=course, status="COMPLETED", completed_on=today)
         for person in people
     )
-    Notification.objects.bulk_create(
-        Notification(
-            kind=Notification.Kind.UPLOAD_REMINDER,
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            key=f"UPLOAD_REMINDER:{registration.pk}:7",
+            kind=NoticeKind.UPLOAD_REMINDER,
             recipient=registration.user,
-            registration=registration,
+            about_id=registration.pk,
             offset_days=7,
             sent_for=today,
             sent_at=timezone.now(),

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from certificates.models import Certificate
 from certifications.models import ExternalFile, Registration
 from certifications.services.reviews import external_file_approve
 from credits.models import CreditRequest
@@ -66,7 +67,9 @@ def test_two_reviewers_approving_one_application_file_enroll_the_person_once():
     assert Registration.objects.filter(source_registration=registration).count() == 1
     assert Registration.objects.filter(user=registration.user).count() == 2
     assert ExternalFile.history.filter(status="APPROVED").count() == 1
-    assert len(mail.outbox) == 1
+    assert Certificate.objects.filter(grant=registration).count() == 1
+    # The approval and the certificate it grants, once each.
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db(transaction=True)

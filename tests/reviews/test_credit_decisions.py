@@ -171,4 +171,5 @@ def test_a_new_decision_replaces_the_old_one_and_history_keeps_both(
     cycle.refresh_from_db()
     assert cycle.earned_credits == Decimal("10")
     assert cycle.status == Registration.Status.ACTIVE
-    assert len(mail.outbox) == 1
+    # One email per decision (the first waited in the outbox until delivery ran).
+    assert len(mail.outbox) == 2

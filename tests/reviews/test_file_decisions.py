@@ -75,7 +75,10 @@ def test_it_emails_the_approval_after_commit(django_capture_on_commit_callbacks)
     for callback in callbacks:
         callback()
 
-    [email] = mail.outbox
+    # The approval and the certificate it grants (tests/certificates).
+    [email] = [message for message in mail.outbox if "approved" in message.subject]
+    [certificate_email] = [message for message in mail.outbox if "certificate" in message.subject]
+    assert certificate_email.to == [registration.user.email]
     assert email.to == [registration.user.email]
     assert "approved" in email.subject
     assert "COMPLETED / COMPLIANT" in email.body

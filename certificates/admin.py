@@ -1,0 +1,209 @@
+"""Certificates in the review site: read-only rows, and revocation with a reason through its
+own URL (POST with CSRF) that calls ``certificate_revoke``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from accounts.history_admin import ReadOnlyHistoryAdmin
+from certificates.forms import RevocationForm
+from certificates.models import Certificate, NameChangeRequest
+from certificates.name_changes import name_change_approve, name_change_reject
+from certificates.services import certificate_revoke
+from certifications.review_admin import refusal_text, us_date
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyHistoryAdmin):
+    change_form_template = "admin/certificates/certificate/change_form.html"
+    list_display = ("holder_name", "level", "issued", "valid_until_on", "status", "code")
+    list_filter = ("status", "level", "issued_on", "valid_until")
+    list_select_related = ("user",)
+    search_fields = ("holder_name", "code", "user__email", "user__last_name")
+    ordering = ("-issued_on", "-pk")
+    show_full_result_count = False
+    fields = (
+        "holder_name",
+        "user",
+        "level",
+        "credential_name",
+        "issued_on",
+        "valid_until",
+        "code",
+        "status",
+        "issued_by",
+        "superseded_by",
+        "superseded_at",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="issued", ordering="issued_on")
+    def issued(self, certificate: Certificate) -> str:
+        return us_date(certificate.issued_on)
+
+    @admin.display(description="valid until", ordering="valid_until")
+    def valid_until_on(self, certificate: Certificate) -> str:
+        return us_date(certificate.valid_until)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> Any:
+        if request.method == "POST":
+            # Revocation has its own URL; this page never saves the row.
+            raise PermissionDenied
+        context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "can_revoke": self.has_change_permission(request),
+            "revocation_form": RevocationForm(),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<path:object_id>/revoke/",
+                self.admin_site.admin_view(require_POST(self.revoke_view)),
+                name="certificates_certificate_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        certificate = self.get_object(request, object_id)
+        if certificate is None:
+            raise Http404("No such certificate.")
+        if not self.has_change_permission(request, certificate):
+            raise PermissionDenied
+        form = RevocationForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        change_url = reverse("admin:certificates_certificate_change", args=[certificate.pk])
+        try:
+            certificate_revoke(certificate=certificate, reviewer=request.user, reason=reason)
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+            return redirect(change_url)
+        messages.success(request, f"Revoked the certificate of {certificate.holder_name}.")
+        return redirect(change_url)
+
+
+@admin.register(NameChangeRequest)
+class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
+    """Name changes awaiting review; approve or reject through their own URLs (services)."""
+
+    change_form_template = "admin/certificates/namechangerequest/change_form.html"
+    list_display = ("current_name", "new_name", "requested", "status")
+    list_filter = ("status", "requested_at")
+    list_select_related = ("user",)
+    search_fields = ("current_name", "new_first_name", "new_last_name", "user__email")
+    ordering = ("-requested_at", "-pk")
+    fields = (
+        "user",
+        "current_name",
+        "new_first_name",
+        "new_last_name",
+        "proof_name",
+        "requested_at",
+        "status",
+        "reviewer_note",
+        "decided_by",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="requested", ordering="requested_at")
+    def requested(self, name_change: NameChangeRequest) -> str:
+        return us_date(name_change.requested_at)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> Any:
+        if request.method == "POST":
+            raise PermissionDenied
+        context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "can_decide": self.has_change_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list:
+        decide = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/approve/",
+                decide(require_POST(self.approve_view)),
+                name="certificates_namechangerequest_approve",
+            ),
+            path(
+                "<path:object_id>/reject/",
+                decide(require_POST(self.reject_view)),
+                name="certificates_namechangerequest_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _to_decide(self, request: HttpRequest, object_id: str) -> NameChangeRequest:
+        name_change = self.get_object(request, object_id)
+        if name_change is None:
+            raise Http404("No such name change.")
+        if not self.has_change_permission(request, name_change):
+            raise PermissionDenied
+        return name_change
+
+    def _change_url(self, name_change: NameChangeRequest) -> str:
+        return reverse("admin:certificates_namechangerequest_change", args=[name_change.pk])
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        name_change = self._to_decide(request, object_id)
+        try:
+            name_change_approve(name_change=name_change, reviewer=request.user)
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            messages.success(request, f"Approved the name {name_change.new_name}.")
+        return redirect(self._change_url(name_change))
+
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        name_change = self._to_decide(request, object_id)
+        try:
+            name_change_reject(
+                name_change=name_change, reviewer=request.user, note=request.POST.get("note", "")
+            )
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            messages.success(request, f"Rejected the name change of {name_change.current_name}.")
+        return redirect(self._change_url(name_change))

@@ -1,0 +1,109 @@
+"""Name changes: a person asks with proof, a reviewer approves or rejects. Approval changes the
+name on the person's account, which certificates issued afterwards carry."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.reviewers import refuse_own_submission
+from certificates.models import NameChangeRequest
+from certifications.file_checks import check_document_upload
+from kdla_portal.mail import queue_email
+
+ALREADY_PENDING = "You already asked for a name change; KDLA will review it first."
+SAME_NAME = "This is already the name on your account."
+NAME_REQUIRED = "Enter the first and last name to print on your certificates."
+REJECTION_NOTE_REQUIRED = "Write a note telling the person what is needed."
+
+
+@transaction.atomic
+def name_change_request(
+    *, user: User, first_name: str, last_name: str, proof: UploadedFile | None
+) -> NameChangeRequest:
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name or not last_name:
+        raise ValidationError(NAME_REQUIRED)
+    if (first_name, last_name) == (user.first_name, user.last_name):
+        raise ValidationError(SAME_NAME)
+    checked = check_document_upload(proof)
+    if NameChangeRequest.objects.filter(
+        user=user, status=NameChangeRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(ALREADY_PENDING)
+    request = NameChangeRequest(
+        user=user,
+        current_name=user.full_name,
+        new_first_name=first_name,
+        new_last_name=last_name,
+        proof_name=checked.original_name,
+        proof_content_type=checked.content_type,
+        proof_size=checked.size,
+    )
+    request.proof.save(checked.original_name, proof, save=False)
+    request._history_user = user
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as error:  # a second request sent at the same moment
+        request.proof.delete(save=False)
+        raise ValidationError(ALREADY_PENDING) from error
+    return request
+
+
+def _lock_pending(name_change: NameChangeRequest) -> NameChangeRequest:
+    locked = (
+        NameChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=name_change.pk)
+    )
+    if locked.status != NameChangeRequest.Status.PENDING:
+        decided_on = timezone.localtime(locked.decided_at).strftime("%m/%d/%Y")
+        raise ValidationError(f"This name change was already decided on {decided_on}.")
+    return locked
+
+
+def _decide(locked: NameChangeRequest, *, status: str, reviewer: User, note: str) -> None:
+    locked.status = status
+    locked.reviewer_note = note
+    locked.decided_by = reviewer
+    locked.decided_at = timezone.now()
+    locked._history_user = reviewer
+    locked.save(update_fields=["status", "reviewer_note", "decided_by", "decided_at"])
+    queue_email(
+        key=f"name_change_decided:{locked.pk}",
+        template="name_change_decided",
+        to=[locked.user.email],
+        context={"user": locked.user, "name_change": locked},
+    )
+
+
+@transaction.atomic
+def name_change_approve(*, name_change: NameChangeRequest, reviewer: User) -> NameChangeRequest:
+    """The new name goes on the account (kept in its History); certificates already issued
+    keep the name they were issued under."""
+    locked = _lock_pending(name_change)
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
+    person = User.objects.select_for_update().get(pk=locked.user_id)
+    person.first_name, person.last_name = locked.new_first_name, locked.new_last_name
+    # The account keeps no History; this request's History records the change and its reviewer.
+    person.save(update_fields=["first_name", "last_name"])
+    locked.user = person
+    _decide(locked, status=NameChangeRequest.Status.APPROVED, reviewer=reviewer, note="")
+    return locked
+
+
+@transaction.atomic
+def name_change_reject(
+    *, name_change: NameChangeRequest, reviewer: User, note: str
+) -> NameChangeRequest:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(REJECTION_NOTE_REQUIRED)
+    locked = _lock_pending(name_change)
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
+    _decide(locked, status=NameChangeRequest.Status.REJECTED, reviewer=reviewer, note=note)
+    return locked

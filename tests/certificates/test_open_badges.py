@@ -1,0 +1,207 @@
+import base64
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from joserfc import jws
+from joserfc.jwk import KeySet
+
+from certificates.open_badges import (
+    ENVELOPE_PREFIX,
+    MAX_UPLOAD_BYTES,
+    add_signing_key,
+    revoked_indexes,
+)
+from certificates.services import certificate_revoke
+from tests.certificates.builders import approved_certificate
+from tests.factories import UserFactory
+from tests.reviews.builders import reviewer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_badges_key_file")]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+
+
+@pytest.fixture
+def certificate():
+    return approved_certificate(user=UserFactory(first_name="Ada", last_name="Lovelace"))
+
+
+def download(client, certificate) -> bytes:
+    client.force_login(certificate.user)
+    response = client.get(reverse("certificate_credential_download", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-open-badge.json"')
+    client.logout()
+    return response.content
+
+
+def token_of(content: bytes) -> str:
+    return json.loads(content)["id"].removeprefix(ENVELOPE_PREFIX)
+
+
+def published_keys(client) -> KeySet:
+    return KeySet.import_key_set(json.loads(client.get(reverse("open_badges_jwks")).content))
+
+
+def upload(client, content: bytes, name: str = "credential.json"):
+    return client.post(
+        reverse("certificate_verify_credential"),
+        {"credential": SimpleUploadedFile(name, content, content_type="application/json")},
+    )
+
+
+def tampered(content: bytes) -> bytes:
+    header, payload, signature = token_of(content).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["credentialSubject"]["identifier"][0]["identityHash"] = "Someone Else"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    envelope = json.loads(content)
+    envelope["id"] = ENVELOPE_PREFIX + ".".join([header, forged, signature])
+    return json.dumps(envelope).encode()
+
+
+def test_the_credential_is_an_open_badge_signed_with_the_published_key(client, certificate):
+    token = token_of(download(client, certificate))
+
+    verified = jws.deserialize_compact(token, published_keys(client), algorithms=["Ed25519"])
+    credential = json.loads(verified.payload)
+
+    assert verified.headers()["typ"] == "vc+jwt"
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"]["id"] == "http://portal.test/credentials/issuer/"
+    subject = credential["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    assert subject["identifier"][0]["identityHash"] == "Ada Lovelace"
+    assert subject["achievement"]["name"].endswith("Part-time")
+    assert credential["validFrom"].startswith(certificate.issued_on.isoformat())
+    assert credential["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    assert credential["credentialStatus"]["statusListIndex"] == str(certificate.pk)
+
+
+def test_the_issuer_profile_is_at_a_stable_url(client):
+    profile = json.loads(client.get(reverse("open_badges_issuer")).content)
+    assert profile["id"] == "http://portal.test/credentials/issuer/"
+    assert profile["type"] == ["Profile"]
+    assert profile["name"] == "Kentucky Department for Libraries and Archives"
+    assert profile["publicKeys"] == "http://portal.test/credentials/issuer/jwks.json"
+
+
+def test_the_jwks_holds_no_private_key(client):
+    keys = json.loads(client.get(reverse("open_badges_jwks")).content)["keys"]
+    assert keys and all("d" not in key for key in keys)
+
+
+def test_an_uploaded_credential_is_checked_and_shows_valid(client, certificate):
+    response = upload(client, download(client, certificate))
+
+    assert response.status_code == 200
+    assert response.context["standing"].label == "VALID"
+    assert "signature is KDLA" in response.content.decode()
+    assert "Ada Lovelace" in response.content.decode()
+
+
+def test_revocation_reaches_the_status_list_and_the_check(client, certificate):
+    content = download(client, certificate)
+    other = approved_certificate()
+
+    certificate_revoke(certificate=certificate, reviewer=reviewer(), reason="Issued in error.")
+
+    status = client.get(reverse("open_badges_status_list"))
+    claims = json.loads(
+        jws.deserialize_compact(
+            status.content.decode(), published_keys(client), algorithms=["Ed25519"]
+        ).payload
+    )
+    assert status["Content-Type"] == "application/vc+jwt"
+    assert claims["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert revoked_indexes(claims["credentialSubject"]["encodedList"]) == {certificate.pk}
+    assert other.pk not in revoked_indexes(claims["credentialSubject"]["encodedList"])
+    assert upload(client, content).context["standing"].label == "REVOKED"
+
+
+def test_a_tampered_credential_is_refused(client, certificate):
+    response = upload(client, tampered(download(client, certificate)))
+
+    assert response.status_code == 400
+    assert "The signature does not match" in response.content.decode()
+    assert "standing" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json at all", "is not a KDLA Open Badges credential"),
+        (b'{"id": "data:application/vc+jwt,abc", "type": "Other"}', "is not a KDLA Open Badges"),
+        (b'["a list"]', "is not a KDLA Open Badges credential"),
+        (
+            b'{"id": "data:application/vc+jwt,a.b.c", "type": "EnvelopedVerifiableCredential"}',
+            "The signature does not match",
+        ),
+        (b" " * (MAX_UPLOAD_BYTES + 1), "larger than any KDLA credential"),
+        (b"", "is not a KDLA Open Badges credential"),
+    ],
+)
+def test_a_bad_upload_gets_a_clear_message(client, content, message):
+    response = upload(client, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_an_upload_without_a_file_is_refused(client):
+    response = client.post(reverse("certificate_verify_credential"))
+    assert response.status_code == 400
+    assert "Choose the credential" in response.content.decode()
+
+
+def test_after_a_key_rotation_older_credentials_still_verify(
+    client, certificate, open_badges_key_file
+):
+    older = download(client, certificate)
+    old_kid = jws.extract_compact(token_of(older).encode()).headers()["kid"]
+
+    new_kid = add_signing_key(open_badges_key_file)
+    newer = download(client, certificate)
+
+    assert jws.extract_compact(token_of(newer).encode()).headers()["kid"] == new_kid != old_kid
+    assert upload(client, older).context["standing"].label == "VALID"
+    assert upload(client, newer).context["standing"].label == "VALID"
+
+
+def test_only_the_owner_downloads_the_credential(client, certificate):
+    client.force_login(UserFactory())
+    url = reverse("certificate_credential_download", args=[certificate.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_without_a_key_it_says_so(client, certificate, settings, tmp_path):
+    settings.OPEN_BADGES_KEY_FILE = str(tmp_path / "missing.json")
+    client.force_login(certificate.user)
+    response = client.get(reverse("certificate_credential_download", args=[certificate.pk]))
+    assert response.status_code == 503
+    assert client.get(reverse("open_badges_status_list")).status_code == 503
+
+
+def test_the_key_command_creates_a_key_once_with_if_missing(settings, tmp_path):
+    path = tmp_path / "var" / "keys.json"
+    settings.OPEN_BADGES_KEY_FILE = str(path)
+    call_command("create_open_badges_key", "--if-missing", stdout=io.StringIO())
+    first = path.read_text()
+    call_command("create_open_badges_key", "--if-missing", stdout=io.StringIO())
+    assert path.read_text() == first
+    assert len(json.loads(first)["keys"]) == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_status_list_runs_one_query(client, certificate, django_assert_num_queries):
+    for _ in range(3):
+        certificate_revoke(certificate=approved_certificate(), reviewer=reviewer(), reason="x")
+    with django_assert_num_queries(1):
+        assert client.get(reverse("open_badges_status_list")).status_code == 200
