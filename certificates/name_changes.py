@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certificates.models import NameChangeRequest
 from certifications.file_checks import check_document_upload
+from documents.stored_files import file_removed_on_failure
 from kdla_portal.mail import queue_email
 
 ALREADY_PENDING = "You already asked for a name change; KDLA will review it first."
@@ -43,14 +44,14 @@ def name_change_request(
         proof_content_type=checked.content_type,
         proof_size=checked.size,
     )
-    request.proof.save(checked.original_name, proof, save=False)
     request._history_user = user
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError as error:  # a second request sent at the same moment
-        request.proof.delete(save=False)
-        raise ValidationError(ALREADY_PENDING) from error
+    with file_removed_on_failure(request.proof):
+        request.proof.save(checked.original_name, proof, save=False)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError as error:  # a second request sent at the same moment
+            raise ValidationError(ALREADY_PENDING) from error
     return request
 
 

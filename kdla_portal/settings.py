@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "accounts",
+    "documents",
     "notifications",
     "courses",
     "certifications",

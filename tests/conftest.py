@@ -119,6 +119,7 @@ DATA_MIGRATIONS = [
     ("certifications.migrations.0002_daily_deadlines_schedule", "install_schedule"),
     ("certifications.migrations.0003_notifications_to_outbox", "install_catch_up_schedule"),
     ("notifications.migrations.0002_delivery_sweep_schedule", "install_sweep"),
+    ("documents.migrations.0001_orphan_file_cleanup_schedule", "install_cleanup"),
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import DocumentType, ExternalFile, Registration
+from documents.stored_files import file_removed_on_failure
 
 NOT_FOUND = "This credential was not found among your registrations."
 AWAITING_REVIEW = (
@@ -92,21 +93,15 @@ def registration_submit_file(
         size=checked.size,
         uploaded_by=actor,
     )
-    field_file = external_file.file
-    try:
-        with transaction.atomic():
-            locked = _lock_own_registration(registration=registration, actor=actor)
-            _check_accepts_upload(registration=locked, document_type=document_type)
-            external_file.registration = locked
-            # The file is written last, just before its row: any failure up to the commit
-            # deletes it again (below), so storage never keeps a file without its row.
-            field_file.save(upload.name, upload, save=False)
-            external_file.save()
-            _mark_pending_review_when_complete(registration=locked)
-    except BaseException:
-        if field_file.name:
-            field_file.storage.delete(field_file.name)
-        raise
+    with file_removed_on_failure(external_file.file), transaction.atomic():
+        locked = _lock_own_registration(registration=registration, actor=actor)
+        _check_accepts_upload(registration=locked, document_type=document_type)
+        external_file.registration = locked
+        # The file is written last, just before its row: any failure up to the commit
+        # deletes it again, so storage never keeps a file without its row.
+        external_file.file.save(upload.name, upload, save=False)
+        external_file.save()
+        _mark_pending_review_when_complete(registration=locked)
     registration.status = locked.status
     return external_file
 

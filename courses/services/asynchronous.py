@@ -31,6 +31,7 @@ from courses.models import (
     CourseApprovalRequest,
     Provider,
 )
+from documents.stored_files import file_removed_on_failure
 from kdla_portal.mail import queue_email
 
 ASYNC_CATEGORY = ("Asynchronous Training", "asynchronous-training")
@@ -136,7 +137,8 @@ def course_approval_submit(
         approval_request.syllabus_name = checked.original_name
         approval_request.syllabus_content_type = checked.content_type
     approval_request._history_user = user
-    approval_request.save()
+    with file_removed_on_failure(approval_request.syllabus):
+        approval_request.save()
     return approval_request
 
 
@@ -368,7 +370,8 @@ def async_completion_submit(
         proof_content_type=checked.content_type,
     )
     completion._history_user = user
-    completion.save()
+    with file_removed_on_failure(completion.proof):
+        completion.save()
     return completion
 
 

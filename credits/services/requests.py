@@ -15,6 +15,7 @@ from accounts.models import User
 from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import CredentialType, Registration
 from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
+from documents.stored_files import file_removed_on_failure
 
 # A renewal-credits cycle collects credits while open, and after completion (extra hours
 # still show on the transcript); a lapsed cycle does not.
@@ -72,22 +73,16 @@ def credit_request_submit(
         documentation_name=checked.original_name,
         documentation_content_type=checked.content_type,
     )
-    field_file = credit_request.documentation
-    try:
-        with transaction.atomic():
-            # Locked so a cycle closing at the same moment cannot accept a late request.
-            locked = _lock_open_renewal_registration(user=user, registration=registration)
-            if not locked.cycle_start <= activity_date <= locked.cycle_end:
-                raise ValidationError({"activity_date": ACTIVITY_DATE_OUTSIDE_CYCLE})
-            credit_request.registration = locked
-            # The file is written last, just before its row: any failure up to the commit
-            # deletes it again (below), so storage never keeps a file without its row.
-            field_file.save(documentation.name, documentation, save=False)
-            credit_request.save()
-    except BaseException:
-        if field_file.name:
-            field_file.storage.delete(field_file.name)
-        raise
+    with file_removed_on_failure(credit_request.documentation), transaction.atomic():
+        # Locked so a cycle closing at the same moment cannot accept a late request.
+        locked = _lock_open_renewal_registration(user=user, registration=registration)
+        if not locked.cycle_start <= activity_date <= locked.cycle_end:
+            raise ValidationError({"activity_date": ACTIVITY_DATE_OUTSIDE_CYCLE})
+        credit_request.registration = locked
+        # The file is written last, just before its row: any failure up to the commit
+        # deletes it again, so storage never keeps a file without its row.
+        credit_request.documentation.save(documentation.name, documentation, save=False)
+        credit_request.save()
     return credit_request
 
 
