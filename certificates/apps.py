@@ -1,7 +1,26 @@
 from django.apps import AppConfig
 
 
+def describe_name_change(name_change) -> str:
+    return f"{name_change.current_name}: to be named {name_change.new_name}"
+
+
 class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "certificates"
     verbose_name = "Certificates"
+
+    def ready(self) -> None:
+        from review.queues import ReviewQueue, register_queue
+
+        register_queue(
+            ReviewQueue(
+                title="Name changes awaiting review",
+                digest_title="Name changes",
+                noun=("name change", "name changes"),
+                model_label="certificates.NameChangeRequest",
+                received_field="requested_at",
+                describe=describe_name_change,
+                order=50,
+            )
+        )

@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 
 
+def describe_credit_request(credit_request) -> str:
+    hours = f"{credit_request.requested_credits.normalize():f}"
+    return f"{credit_request.user.full_name}: {credit_request.course} ({hours} hours)"
+
+
 class CreditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "credits"
+
+    def ready(self) -> None:
+        from review.queues import ReviewQueue, register_queue
+
+        register_queue(
+            ReviewQueue(
+                title="Credit requests awaiting review",
+                digest_title="Credit requests",
+                noun=("credit request", "credit requests"),
+                model_label="credits.CreditRequest",
+                received_field="requested_at",
+                describe=describe_credit_request,
+                select_related=("user",),
+                order=20,
+            )
+        )

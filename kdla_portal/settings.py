@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "documents",
+    "review",
     "notifications",
     "courses",
     "certifications",

@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from accounts.models import County, Library, LibraryRole, User
 from certifications.models import CredentialType, ExternalFile, Registration
-from certifications.review_overview import SECONDS_PER_DAY, MedianDuration, median_by_sorting
 from courses.models import (
     AsyncCompletion,
     AsyncReviewStatus,
@@ -46,6 +45,7 @@ from courses.models import (
     Enrollment,
 )
 from credits.models import CreditRequest
+from review.overview import SECONDS_PER_DAY, MedianDuration, median_by_sorting
 
 SMALL_COUNT_LIMIT = 5
 SUPPRESSED = "fewer than 5"

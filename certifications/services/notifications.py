@@ -198,7 +198,7 @@ class ReviewerDigestContent:
             items = waiting_review_items(today=day)
             self.by_day[day] = (
                 {**items, "review_url": absolute_url(reverse("admin:index"))}
-                if items["file_count"] or items["credit_request_count"]
+                if items["queues"]
                 else None
             )
         return self.by_day[day]

@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.reviewers import REVIEWERS_GROUP
-from certifications.models import CredentialType, ExternalFile, NoticeKind, Registration
+from certifications.models import CredentialType, NoticeKind, Registration
 from certifications.services.deadlines import has_counting_file
 from certifications.services.notifications import claim_notifications, digest_key, notice_key
 from notifications.models import OutboxMessage
+from review.queues import registered_queues
 
 DIGEST_LIST_LIMIT = 50
 
@@ -142,46 +143,50 @@ def waiting_since(*, today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(cutoff_day, datetime.time.min))
 
 
-def waiting_files(*, today: datetime.date) -> QuerySet[ExternalFile]:
-    return ExternalFile.objects.filter(
-        status=ExternalFile.Status.PENDING, uploaded_at__lt=waiting_since(today=today)
-    )
-
-
-def waiting_credit_requests(*, today: datetime.date) -> QuerySet:
-    from credits.models import CreditRequest
-
-    return CreditRequest.objects.filter(
-        status=CreditRequest.Status.PENDING, requested_at__lt=waiting_since(today=today)
-    )
-
-
 def waiting_review_items(*, today: datetime.date) -> dict[str, Any]:
-    """The oldest waiting files and credit requests (up to DIGEST_LIST_LIMIT each) and how
-    many wait in all."""
-    files = waiting_files(today=today)
-    credit_requests = waiting_credit_requests(today=today)
+    """Every registered review queue's items waiting longer than the digest's N days: how
+    many, and the oldest (up to DIGEST_LIST_LIMIT each)."""
+    since = waiting_since(today=today)
+    queues = []
+    for queue in registered_queues():
+        waiting = queue.waiting_since(since)
+        count = waiting.count()
+        if not count:
+            continue
+        items = [
+            {
+                "text": queue.describe(item),
+                "received": getattr(item, queue.received_field),
+            }
+            for item in waiting[:DIGEST_LIST_LIMIT]
+        ]
+        queues.append(
+            {
+                "title": queue.digest_title,
+                "count": count,
+                "items": items,
+                "noun": queue.noun[0] if count == 1 else queue.noun[1],
+            }
+        )
     return {
         "today": today,
         "after_days": settings.REVIEWER_DIGEST_AFTER_DAYS,
-        "file_count": files.count(),
-        "files": list(
-            files.select_related("registration__user", "document_type").order_by("uploaded_at")[
-                :DIGEST_LIST_LIMIT
-            ]
-        ),
-        "credit_request_count": credit_requests.count(),
-        "credit_requests": list(
-            credit_requests.select_related("user", "registration__credential_type").order_by(
-                "requested_at"
-            )[:DIGEST_LIST_LIMIT]
-        ),
+        "queues": queues,
+        "summary": _counted_list([f"{queue['count']} {queue['noun']}" for queue in queues]),
     }
+
+
+def _counted_list(parts: list[str]) -> str:
+    """ "1 file", "1 file and 2 credit requests", "1 file, 2 … and 3 …"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def reviewers_due_digest(*, today: datetime.date) -> QuerySet[User]:
     """Active reviewers who have not had today's digest, when anything waits; else none."""
-    if not (waiting_files(today=today).exists() or waiting_credit_requests(today=today).exists()):
+    since = waiting_since(today=today)
+    if not any(queue.waiting_since(since).exists() for queue in registered_queues()):
         return User.objects.none()
     already = OutboxMessage.objects.filter(key=digest_key(recipient=OuterRef("pk"), day=today))
     return (

@@ -110,3 +110,39 @@ def test_the_waiting_period_is_configurable(application_type, settings):
 
     (message,) = emails_to(robin.email)
     assert "waiting more than 2 days" in message.subject
+
+
+def test_it_lists_every_registered_queue_with_the_words_of_each(application_type):
+    from certificates.models import NameChangeRequest
+    from tests.asynchronous.factories import AsyncCompletionFactory, CourseApprovalRequestFactory
+
+    robin = reviewer(first_name="Robin")
+    long_ago = new_york(after(TODAY, -20), 9)
+    CourseApprovalRequestFactory(course_title="Grant Writing for Libraries", submitted_at=long_ago)
+    AsyncCompletionFactory(course_title="Data Literacy for Librarians", submitted_at=long_ago)
+    AsyncCompletionFactory(course_title="Just reported", submitted_at=new_york(TODAY, 8))
+    NameChangeRequest.objects.create(
+        user=UserFactory(first_name="Ada", last_name="Byron"),
+        current_name="Ada Byron",
+        new_first_name="Ada",
+        new_last_name="Lovelace",
+        proof="name-change-proofs/proof.pdf",
+        proof_name="proof.pdf",
+        proof_content_type="application/pdf",
+        proof_size=10,
+        requested_at=long_ago,
+    )
+
+    run_on(TODAY)
+
+    (message,) = emails_to(robin.email)
+    assert message.subject == (
+        "Review queue 03/01/2027: 1 course approval request, 1 asynchronous completion and "
+        "1 name change waiting more than 7 days"
+    )
+    assert "Asynchronous course approval requests (1):" in message.body
+    assert "Grant Writing for Libraries (Kentucky Library Association, 12 hours)" in message.body
+    assert "Data Literacy for Librarians (12 hours), received 02/09/2027" in message.body
+    assert "Ada Byron: to be named Ada Lovelace" in message.body
+    assert "Just reported" not in message.body
+    assert "Files (" not in message.body  # an empty queue is left out

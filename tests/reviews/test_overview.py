@@ -9,14 +9,14 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from certifications.models import ExternalFile
-from certifications.review_overview import (
-    credit_queue_summary,
-    file_queue_summary,
+from credits.models import CreditRequest
+from review.overview import (
     median_by_percentile,
     median_by_sorting,
+    queue_summary,
     times_to_decision,
 )
-from credits.models import CreditRequest
+from review.queues import queue_for
 from tests.factories import UserFactory
 from tests.reviews.builders import (
     application,
@@ -51,7 +51,7 @@ def test_it_counts_the_waiting_files_and_finds_the_oldest():
     pending_file(application(credential_type=shared), uploaded_at=NOW - datetime.timedelta(days=2))
     decided_file(shared, received_days_ago=40, decided_days_ago=35)
 
-    summary = file_queue_summary()
+    summary = queue_summary(queue_for("certifications.ExternalFile"))
 
     assert summary.waiting == 2
     assert timezone.localdate(summary.oldest_at) == datetime.date(2026, 6, 3)
@@ -67,7 +67,7 @@ def test_it_takes_the_median_over_the_last_30_days():
     decided_file(shared, received_days_ago=30, decided_days_ago=6)  # 24 days
     decided_file(shared, received_days_ago=90, decided_days_ago=31)  # outside the window
 
-    assert file_queue_summary().median_days_to_decision == 6.5
+    assert queue_summary(queue_for("certifications.ExternalFile")).median_days_to_decision == 6.5
     decided = times_to_decision(
         ExternalFile, received_field="uploaded_at", since=NOW - datetime.timedelta(days=30)
     )
@@ -87,7 +87,7 @@ def test_it_summarises_credit_requests():
         status="APPROVED", approved_credits=Decimal("20"), decided_at=NOW
     )
 
-    summary = credit_queue_summary()
+    summary = queue_summary(queue_for("credits.CreditRequest"))
 
     assert (summary.waiting, summary.oldest_age_days, summary.median_days_to_decision) == (
         1,
@@ -122,3 +122,35 @@ def test_the_overview_is_empty_without_review_permissions(client):
     client.force_login(person)
     page = client.get("/admin/").content.decode()
     assert "Reviewer overview" not in page
+
+
+def test_the_front_page_shows_every_queue_the_reviewer_may_see(client):
+    from tests.asynchronous.factories import AsyncCompletionFactory
+
+    AsyncCompletionFactory()
+    robin = reviewer()
+    client.force_login(robin)
+
+    page = client.get("/admin/").content.decode()
+
+    for title in (
+        "Files awaiting review",
+        "Credit requests awaiting review",
+        "Course approval requests awaiting review",
+        "Asynchronous completions awaiting review",
+        "Name changes awaiting review",
+    ):
+        assert title in page
+    assert "/admin/courses/asynccompletion/?status__exact=PENDING" in page
+
+
+def test_the_front_page_leaves_out_queues_the_person_may_not_see(client):
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_creditrequest"))
+    client.force_login(clerk)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "Credit requests awaiting review" in page
+    assert "Files awaiting review" not in page
+    assert "Name changes awaiting review" not in page

@@ -1,5 +1,5 @@
-"""What the reviewers' overview on the review site's front page reads: how many files and
-credit requests wait, the oldest, and how long decisions took over the last 30 days."""
+"""What the reviewers' overview on the review site's front page reads, for every registered
+queue: how many items wait, the oldest, and how long decisions took over the last 30 days."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from certifications.models import ExternalFile
-from credits.models import CreditRequest
+from review.queues import ReviewQueue
 
 MEDIAN_WINDOW_DAYS = 30
 SECONDS_PER_DAY = 86400
@@ -94,21 +93,8 @@ def median_days_to_decision(
     return _days(median_by_sorting(decided))
 
 
-def file_queue_summary() -> QueueSummary:
+def queue_summary(queue: ReviewQueue) -> QueueSummary:
     since = timezone.now() - datetime.timedelta(days=MEDIAN_WINDOW_DAYS)
-    waiting, oldest = _waiting(
-        ExternalFile.objects.filter(status=ExternalFile.Status.PENDING),
-        received_field="uploaded_at",
-    )
-    median = median_days_to_decision(ExternalFile, received_field="uploaded_at", since=since)
-    return QueueSummary(waiting=waiting, oldest_at=oldest, median_days_to_decision=median)
-
-
-def credit_queue_summary() -> QueueSummary:
-    since = timezone.now() - datetime.timedelta(days=MEDIAN_WINDOW_DAYS)
-    waiting, oldest = _waiting(
-        CreditRequest.objects.filter(status=CreditRequest.Status.PENDING),
-        received_field="requested_at",
-    )
-    median = median_days_to_decision(CreditRequest, received_field="requested_at", since=since)
+    waiting, oldest = _waiting(queue.pending(), received_field=queue.received_field)
+    median = median_days_to_decision(queue.model, received_field=queue.received_field, since=since)
     return QueueSummary(waiting=waiting, oldest_at=oldest, median_days_to_decision=median)
