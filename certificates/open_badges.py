@@ -29,7 +29,11 @@ from joserfc.jwk import KeySet, OKPKey
 from certificates.models import Certificate
 from certificates.pdf import ISSUER_NAME, verification_url
 
-ALGORITHM = "Ed25519"
+# "EdDSA" is the name Open Badges 3.0 and VC-JWT verifiers recognise for Ed25519 signatures
+# (RFC 9864's fully specified "Ed25519" is not yet understood by them); both are accepted when
+# a credential is checked, so credentials signed under either name verify.
+ALGORITHM = "EdDSA"
+ACCEPTED_ALGORITHMS = ["EdDSA", "Ed25519"]
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -152,7 +156,27 @@ def credential_document(certificate: Certificate) -> dict[str, Any]:
     }
 
 
+def _epoch(moment: str) -> int:
+    return int(datetime.datetime.fromisoformat(moment).timestamp())
+
+
+def _with_registered_claims(document: dict[str, Any]) -> dict[str, Any]:
+    """Open Badges 3.0 VC-JWT (§8.2.6.1): the payload is the credential plus the JWT claims
+    that mirror it — ``iss`` the issuer, ``jti`` the credential's id, ``nbf``/``exp`` its
+    validity — which OB 3.0 verifiers require."""
+    issuer = document["issuer"]
+    claims: dict[str, Any] = {
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
+        "jti": document["id"],
+        "nbf": _epoch(document["validFrom"]),
+    }
+    if "validUntil" in document:
+        claims["exp"] = _epoch(document["validUntil"])
+    return {**document, **claims}
+
+
 def _sign(payload: dict[str, Any], *, typ: str) -> str:
+    payload = _with_registered_claims(payload)
     key = _private_keys()[0]
     header = {"alg": ALGORITHM, "kid": key.kid, "typ": typ, "cty": "vc"}
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
@@ -220,7 +244,7 @@ def verify_signed(token: str) -> dict[str, Any]:
         verified = jws.deserialize_compact(
             token,
             KeySet([OKPKey.import_key(k) for k in public_key_set()["keys"]]),
-            algorithms=[ALGORITHM],
+            algorithms=ACCEPTED_ALGORITHMS,
         )
         return json.loads(verified.payload)
     except (JoseError, ValueError, KeyError, TypeError) as error:

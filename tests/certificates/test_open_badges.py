@@ -71,7 +71,7 @@ def tampered(content: bytes) -> bytes:
 def test_the_credential_is_an_open_badge_signed_with_the_published_key(client, certificate):
     token = token_of(download(client, certificate))
 
-    verified = jws.deserialize_compact(token, published_keys(client), algorithms=["Ed25519"])
+    verified = jws.deserialize_compact(token, published_keys(client), algorithms=["EdDSA"])
     credential = json.loads(verified.payload)
 
     assert verified.headers()["typ"] == "vc+jwt"
@@ -117,7 +117,7 @@ def test_revocation_reaches_the_status_list_and_the_check(client, certificate):
     status = client.get(reverse("open_badges_status_list"))
     claims = json.loads(
         jws.deserialize_compact(
-            status.content.decode(), published_keys(client), algorithms=["Ed25519"]
+            status.content.decode(), published_keys(client), algorithms=["EdDSA"]
         ).payload
     )
     assert status["Content-Type"] == "application/vc+jwt"
@@ -205,3 +205,43 @@ def test_the_status_list_runs_one_query(client, certificate, django_assert_num_q
         certificate_revoke(certificate=approved_certificate(), reviewer=reviewer(), reason="x")
     with django_assert_num_queries(1):
         assert client.get(reverse("open_badges_status_list")).status_code == 200
+
+
+def test_an_independent_open_badges_3_verifier_accepts_the_credential(client, certificate):
+    # openbadgeslib is a separate implementation of OB 3.0 VC-JWT: its verifier checks the
+    # signature with the published key, the credential's types, structure and validity dates.
+    from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
+
+    token = token_of(download(client, certificate))
+    (key,) = published_keys(client).keys
+    verifier = OB3Verifier(pubkey_pem=key.as_pem(private=False))
+
+    credential = verifier.verify(token)
+
+    assert credential.issuer.id == "http://portal.test/credentials/issuer/"
+    forged = token_of(tampered(download(client, certificate)))
+    with pytest.raises(OB3VerificationError):
+        verifier.verify(forged)
+
+
+def test_the_independent_verifier_reads_revocation_from_the_status_list(client, certificate):
+    from urllib.parse import urlparse
+
+    from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
+
+    def fetch(url: str) -> bytes:
+        assert url.startswith("http://portal.test/")
+        return client.get(urlparse(url).path).content
+
+    token = token_of(download(client, certificate))
+    (key,) = published_keys(client).keys
+    verifier = OB3Verifier(pubkey_pem=key.as_pem(private=False))
+    verifier.verify(token, check_status=True, download=fetch)  # valid: no exception
+
+    certificate_revoke(certificate=certificate, reviewer=reviewer(), reason="Issued in error.")
+    cache.clear()
+
+    with pytest.raises(
+        OB3VerificationError, match=f"'revocation' is set at index {certificate.pk} "
+    ):
+        verifier.verify(token, check_status=True, download=fetch)
