@@ -1,7 +1,7 @@
 """A certificate people can prove, in real Chromium: the reviewer approves Pat's application,
 Pat downloads the PDF certificate (its text and QR code are read back), an anonymous visitor
 opens the QR code's address and sees VALID, the reviewer revokes it with a reason and the
-visitor sees REVOKED. Every page passes axe."""
+visitor sees REVOKED, on the page and for the Open Badges credential. Every page passes axe."""
 
 from __future__ import annotations
 
@@ -112,6 +112,13 @@ def test_a_certificate_is_downloaded_verified_and_revoked(
     visit(visitor, verification_url)
     expect(visitor.locator("[data-standing]")).to_have_text("REVOKED")
     expect(visitor.get_by_text(f"revoked this certificate on {issued}")).to_be_visible()
+
+    # The credential Pat sent still carries KDLA's signature, but the status list now says
+    # revoked, and the check says so.
+    visit(visitor, f"{live_server.url}/verify/")
+    visitor.get_by_label("Open Badges credential (.json)").set_input_files(badge_path)
+    click_and_check(visitor, visitor.get_by_role("button", name="Check credential"))
+    expect(visitor.locator("[data-standing]")).to_have_text("REVOKED")
 
     # The lookup form, a refused code and an unknown one.
     visit(visitor, f"{live_server.url}/verify/")
