@@ -7,10 +7,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from certificates.forms import RevocationForm
@@ -18,6 +17,7 @@ from certificates.models import Certificate, NameChangeRequest
 from certificates.name_changes import name_change_approve, name_change_reject
 from certificates.services import certificate_revoke
 from certifications.review_admin import refusal_text, us_date
+from review.admin_decisions import decision_urls, item_to_decide
 
 
 @admin.register(Certificate)
@@ -81,21 +81,10 @@ class CertificateAdmin(ReadOnlyHistoryAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list:
-        return [
-            path(
-                "<path:object_id>/revoke/",
-                self.admin_site.admin_view(require_POST(self.revoke_view)),
-                name="certificates_certificate_revoke",
-            ),
-            *super().get_urls(),
-        ]
+        return [*decision_urls(self, {"revoke": self.revoke_view}), *super().get_urls()]
 
     def revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        certificate = self.get_object(request, object_id)
-        if certificate is None:
-            raise Http404("No such certificate.")
-        if not self.has_change_permission(request, certificate):
-            raise PermissionDenied
+        certificate = item_to_decide(self, request, object_id)
         form = RevocationForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         change_url = reverse("admin:certificates_certificate_change", args=[certificate.pk])
@@ -160,34 +149,16 @@ class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list:
-        decide = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/approve/",
-                decide(require_POST(self.approve_view)),
-                name="certificates_namechangerequest_approve",
-            ),
-            path(
-                "<path:object_id>/reject/",
-                decide(require_POST(self.reject_view)),
-                name="certificates_namechangerequest_reject",
-            ),
+            *decision_urls(self, {"approve": self.approve_view, "reject": self.reject_view}),
             *super().get_urls(),
         ]
-
-    def _to_decide(self, request: HttpRequest, object_id: str) -> NameChangeRequest:
-        name_change = self.get_object(request, object_id)
-        if name_change is None:
-            raise Http404("No such name change.")
-        if not self.has_change_permission(request, name_change):
-            raise PermissionDenied
-        return name_change
 
     def _change_url(self, name_change: NameChangeRequest) -> str:
         return reverse("admin:certificates_namechangerequest_change", args=[name_change.pk])
 
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        name_change = self._to_decide(request, object_id)
+        name_change = item_to_decide(self, request, object_id)
         try:
             name_change_approve(name_change=name_change, reviewer=request.user)
         except ValidationError as error:
@@ -197,7 +168,7 @@ class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
         return redirect(self._change_url(name_change))
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        name_change = self._to_decide(request, object_id)
+        name_change = item_to_decide(self, request, object_id)
         try:
             name_change_reject(
                 name_change=name_change, reviewer=request.user, note=request.POST.get("note", "")

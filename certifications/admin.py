@@ -11,12 +11,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
@@ -37,6 +36,7 @@ from certifications.review_admin import (
     us_datetime,
 )
 from certifications.services.reviews import external_file_approve, external_file_reject
+from review.admin_decisions import decision_urls, item_to_decide
 
 
 class ReadOnlyAdminMixin:
@@ -312,34 +312,16 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         }
 
     def get_urls(self) -> list:
-        decide = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/approve/",
-                decide(require_POST(self.approve_view)),
-                name="certifications_externalfile_approve",
-            ),
-            path(
-                "<path:object_id>/reject/",
-                decide(require_POST(self.reject_view)),
-                name="certifications_externalfile_reject",
-            ),
+            *decision_urls(self, {"approve": self.approve_view, "reject": self.reject_view}),
             *super().get_urls(),
         ]
-
-    def _file_to_decide(self, request: HttpRequest, object_id: str) -> ExternalFile:
-        external_file = self.get_object(request, object_id)
-        if external_file is None:
-            raise Http404("No such file.")
-        if not self.has_change_permission(request, external_file):
-            raise PermissionDenied
-        return external_file
 
     def _change_url(self, external_file: ExternalFile) -> str:
         return reverse("admin:certifications_externalfile_change", args=[external_file.pk])
 
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        external_file = self._file_to_decide(request, object_id)
+        external_file = item_to_decide(self, request, object_id)
         try:
             external_file_approve(external_file=external_file, reviewer=request.user)
         except ValidationError as error:
@@ -349,7 +331,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         return redirect(reverse("admin:certifications_externalfile_changelist") + PENDING_QUERY)
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
-        external_file = self._file_to_decide(request, object_id)
+        external_file = item_to_decide(self, request, object_id)
         form = RejectionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:

@@ -12,14 +12,15 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.models import User
 from courses.models import AsyncCompletion, AsyncReviewStatus, CourseApprovalRequest
 from courses.services.asynchronous import async_completion_decide, course_approval_decide
+from review.admin_decisions import decision_urls, item_to_decide
 
 SHOW_ALL = "all"
 
@@ -107,21 +108,9 @@ class AsyncReviewAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self) -> list:
-        opts = self.model._meta
-        name = f"{opts.app_label}_{opts.model_name}"
-        return [
-            path(
-                "<int:object_id>/approve/",
-                self.admin_site.admin_view(self.approve_view),
-                name=f"{name}_approve",
-            ),
-            path(
-                "<int:object_id>/reject/",
-                self.admin_site.admin_view(self.reject_view),
-                name=f"{name}_reject",
-            ),
-            *super().get_urls(),
-        ]
+        # Each decision is a page with a note box (GET shows it, POST decides).
+        views = {"approve": self.approve_view, "reject": self.reject_view}
+        return [*decision_urls(self, views, post_only=False), *super().get_urls()]
 
     @admin.display(description="Decision")
     def review_actions(self, obj: Model) -> str:
@@ -136,18 +125,16 @@ class AsyncReviewAdmin(admin.ModelAdmin):
             reverse(f"{name}_reject", args=[obj.pk]),
         )
 
-    def approve_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._decision_view(request, object_id, approve=True)
 
-    def reject_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._decision_view(request, object_id, approve=False)
 
     def _decision_view(
-        self, request: HttpRequest, object_id: int, *, approve: bool
+        self, request: HttpRequest, object_id: str, *, approve: bool
     ) -> HttpResponse:
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
+        obj = item_to_decide(self, request, object_id)
         form = DecisionNoteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

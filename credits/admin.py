@@ -13,13 +13,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.admin import county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
@@ -35,6 +34,7 @@ from certifications.review_admin import (
 )
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
+from review.admin_decisions import decision_urls, item_to_decide
 
 
 class DecisionForm(forms.Form):
@@ -163,34 +163,17 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         }
 
     def get_urls(self) -> list:
-        decide = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/approve-all/",
-                decide(require_POST(self.approve_all_view)),
-                name="credits_creditrequest_approve_all",
-            ),
-            path(
-                "<path:object_id>/approve-some/",
-                decide(require_POST(self.approve_some_view)),
-                name="credits_creditrequest_approve_some",
-            ),
-            path(
-                "<path:object_id>/approve-none/",
-                decide(require_POST(self.approve_none_view)),
-                name="credits_creditrequest_approve_none",
-            ),
-            *super().get_urls(),
-        ]
+        views = {
+            "approve-all": self.approve_all_view,
+            "approve-some": self.approve_some_view,
+            "approve-none": self.approve_none_view,
+        }
+        return [*decision_urls(self, views), *super().get_urls()]
 
     def _request_to_decide(
         self, request: HttpRequest, object_id: str
     ) -> tuple[CreditRequest, DecisionForm]:
-        credit_request = self.get_object(request, object_id)
-        if credit_request is None:
-            raise Http404("No such credit request.")
-        if not self.has_change_permission(request, credit_request):
-            raise PermissionDenied
+        credit_request = item_to_decide(self, request, object_id)
         form = DecisionForm(request.POST)
         form.is_valid()
         # The service compares this with the stored decision (see DecisionForm).
