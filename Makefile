@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 var:
-	mkdir -p var/mail var/media var/celery/broker var/celery/processed var/celery/results
+	mkdir -p var/mail var/media var/celery/broker var/celery/processed var/celery/results var/celery/control
 
 migrate: install var
 	$(PY) manage.py migrate --noinput
@@ -26,10 +26,11 @@ seed: migrate
 	$(PY) manage.py create_open_badges_key --if-missing
 
 # Web server, Celery worker and Celery beat in one foreground command; Ctrl-C stops all three.
+# Links in emails point at the address the portal is served on, unless SITE_URL says otherwise.
 run: seed
 	@echo ""
 	@echo "Emails are written to var/mail/. Press Ctrl-C to stop the web server, worker and beat."
-	HOST=$(HOST) PORT=$(PORT) $(PY) -m kdla_portal.demo_server
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT) $(PY) -m kdla_portal.demo_server
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
