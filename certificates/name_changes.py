@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certificates.models import NameChangeRequest
-from certifications.file_checks import check_document_upload
+from documents.upload_checks import check_document_upload
 from kdla_portal.mail import queue_email
 
 ALREADY_PENDING = "You already asked for a name change; KDLA will review it first."
@@ -43,7 +43,7 @@ def name_change_request(
         proof_content_type=checked.content_type,
         proof_size=checked.size,
     )
-    request.proof.save(checked.original_name, proof, save=False)
+    request.proof.save(checked.original_name, checked.content, save=False)
     request._history_user = user
     try:
         with transaction.atomic():

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import DocumentType, ExternalFile, Registration
+from documents.upload_checks import CheckedUpload, check_document_upload
 
 NOT_FOUND = "This credential was not found among your registrations."
 AWAITING_REVIEW = (
@@ -100,7 +100,7 @@ def registration_submit_file(
             external_file.registration = locked
             # The file is written last, just before its row: any failure up to the commit
             # deletes it again (below), so storage never keeps a file without its row.
-            field_file.save(upload.name, upload, save=False)
+            field_file.save(checked.content.name, checked.content, save=False)
             external_file.save()
             _mark_pending_review_when_complete(registration=locked)
     except BaseException:

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import CredentialType, Registration
 from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
+from documents.upload_checks import CheckedUpload, check_document_upload
 
 # A renewal-credits cycle collects credits while open, and after completion (extra hours
 # still show on the transcript); a lapsed cycle does not.
@@ -82,7 +82,7 @@ def credit_request_submit(
             credit_request.registration = locked
             # The file is written last, just before its row: any failure up to the commit
             # deletes it again (below), so storage never keeps a file without its row.
-            field_file.save(documentation.name, documentation, save=False)
+            field_file.save(checked.content.name, checked.content, save=False)
             credit_request.save()
     except BaseException:
         if field_file.name:
