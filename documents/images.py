@@ -24,6 +24,14 @@ UNREADABLE = (
 )
 
 
+def reencode_jpeg(content: bytes) -> bytes:
+    return reencode_image(content, content_type=JPEG)
+
+
+def reencode_png(content: bytes) -> bytes:
+    return reencode_image(content, content_type=PNG)
+
+
 def reencode_image(content: bytes, *, content_type: str) -> bytes:
     """The picture's pixels written afresh; raises ContentRefused."""
     try:

@@ -67,10 +67,10 @@ DOC_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "vba"})
 DOC_OBJECT_STORAGES = frozenset({"objectpool", "\x01ole10native"})
 
 
-def check_docx(content: bytes) -> str:
-    """The content type of a .docx safe to store; raises ContentRefused."""
+def check_docx(content: bytes) -> None:
+    """Returns when the .docx is safe to store as sent; raises ContentRefused."""
     try:
-        return _check_docx_parts(open_zip_within_limits(content, DOCUMENT_ZIP_LIMITS))
+        _check_docx_parts(open_zip_within_limits(content, DOCUMENT_ZIP_LIMITS))
     except ZipRefused as error:
         raise ContentRefused(
             f"{error.reason}, so it was not opened. Upload the document as Word saved it, or "
@@ -78,7 +78,7 @@ def check_docx(content: bytes) -> str:
         ) from error
 
 
-def _check_docx_parts(archive: ZipFile) -> str:
+def _check_docx_parts(archive: ZipFile) -> None:
     entries = {entry.filename: entry for entry in archive.infolist()}
     if CONTENT_TYPES_PART not in entries:
         raise ContentRefused(NOT_ACCEPTED)
@@ -95,11 +95,10 @@ def _check_docx_parts(archive: ZipFile) -> str:
         _check_part_content(archive, entry)
     if WORD_MAIN_PART not in content_types:
         raise ContentRefused(NOT_ACCEPTED)
-    return DOCX
 
 
-def check_doc(content: bytes) -> str:
-    """The content type of a Word 97-2003 .doc safe to store; raises ContentRefused."""
+def check_doc(content: bytes) -> None:
+    """Returns when the Word 97-2003 .doc is safe to store as sent; raises ContentRefused."""
     try:
         with olefile.OleFileIO(io.BytesIO(content)) as compound:
             paths = compound.listdir(streams=True, storages=True)
@@ -113,7 +112,6 @@ def check_doc(content: bytes) -> str:
         raise ContentRefused(EMBEDDED_OBJECT)
     if not is_word:
         raise ContentRefused(NOT_ACCEPTED)
-    return DOC
 
 
 def _declared_content_types(archive: ZipFile, entry: ZipInfo) -> set[str]:

@@ -39,8 +39,8 @@ ATTACHMENT_ACTIONS = frozenset({"/GoToE"})
 ATTACHMENT_TYPES = frozenset({"/EmbeddedFile", "/FileAttachment", "/RichMedia"})
 
 
-def check_pdf(content: bytes) -> str:
-    """The content type of a PDF safe to store; raises ContentRefused."""
+def check_pdf(content: bytes) -> None:
+    """Returns when the PDF is safe to store as sent; raises ContentRefused."""
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -59,7 +59,6 @@ def check_pdf(content: bytes) -> str:
         )
     if page_count == 0:
         raise ContentRefused(NO_PAGES)
-    return PDF
 
 
 def _features_refused(reader: PdfReader) -> set[str]:

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from documents.images import JPEG, PNG, reencode_image
+from documents.images import JPEG, PNG, reencode_jpeg, reencode_png
 from documents.office import DOC, DOCX, check_doc, check_docx
 from documents.pdf import PDF, check_pdf
 from documents.refusal import NOT_ACCEPTED, ContentRefused
@@ -37,16 +37,17 @@ class DocumentKind:
     label: str
     suffixes: frozenset[str]
     signature: bytes
-    check: Callable[[bytes], str]
-    reencoded: bool = False
+    # Raises ContentRefused; returns the bytes to store instead of the upload, or None to
+    # store the upload as it was sent.
+    check: Callable[[bytes], bytes | None]
 
 
 KINDS = (
     DocumentKind(PDF, "PDF", frozenset({".pdf"}), b"%PDF", check_pdf),
     DocumentKind(DOCX, "DOCX", frozenset({".docx"}), b"PK\x03\x04", check_docx),
     DocumentKind(DOC, "DOC", frozenset({".doc"}), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", check_doc),
-    DocumentKind(JPEG, "JPG", frozenset({".jpg", ".jpeg"}), b"\xff\xd8\xff", lambda _: JPEG, True),
-    DocumentKind(PNG, "PNG", frozenset({".png"}), b"\x89PNG\r\n\x1a\n", lambda _: PNG, True),
+    DocumentKind(JPEG, "JPG", frozenset({".jpg", ".jpeg"}), b"\xff\xd8\xff", reencode_jpeg),
+    DocumentKind(PNG, "PNG", frozenset({".png"}), b"\x89PNG\r\n\x1a\n", reencode_png),
 )
 
 
@@ -74,8 +75,7 @@ def check_document_upload(upload: UploadedFile | None) -> CheckedUpload:
     try:
         if kind is None:
             raise ContentRefused(NOT_ACCEPTED)
-        kind.check(content)
-        stored = reencode_image(content, content_type=kind.content_type) if kind.reencoded else None
+        stored = kind.check(content)
     except ContentRefused as refusal:
         logger.info("Upload %r refused: %s", name, refusal.reason)
         raise _refusal_error(name, refusal.reason) from refusal
