@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certificates.models import NameChangeRequest
-from certifications.file_checks import check_document_upload
 from documents.stored_files import file_removed_on_failure
+from documents.upload_checks import check_document_upload
 from kdla_portal.mail import queue_email
 
 ALREADY_PENDING = "You already asked for a name change; KDLA will review it first."
@@ -46,7 +46,7 @@ def name_change_request(
     )
     request._history_user = user
     with file_removed_on_failure(request.proof):
-        request.proof.save(checked.original_name, proof, save=False)
+        request.proof.save(checked.original_name, checked.content, save=False)
         try:
             with transaction.atomic():
                 request.save()

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -36,6 +37,7 @@ from certifications.review_admin import (
     us_datetime,
 )
 from certifications.services.reviews import external_file_approve, external_file_reject
+from documents.upload_checks import check_document_upload
 from review.admin_decisions import decision_urls, item_to_decide
 
 
@@ -52,8 +54,23 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class DocumentTypeAdminForm(forms.ModelForm):
+    """The blank form staff download goes through the same content check as every upload."""
+
+    class Meta:
+        model = DocumentType
+        fields = ("name", "description", "blank_form")
+
+    def clean_blank_form(self) -> Any:
+        blank_form = self.cleaned_data.get("blank_form")
+        if not isinstance(blank_form, UploadedFile):  # unchanged (the stored file) or cleared
+            return blank_form
+        return check_document_upload(blank_form).content
+
+
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
+    form = DocumentTypeAdminForm
     list_display = ("name", "has_blank_form")
     search_fields = ("name", "description")
 

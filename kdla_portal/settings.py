@@ -201,6 +201,8 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Path of ClamAV's clamd Unix socket; empty: uploads are not virus-scanned (documents.virus_scan).
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "kdla_portal.mail_files.EmlFileBackend")

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import DocumentType, ExternalFile, Registration
 from documents.stored_files import file_removed_on_failure
+from documents.upload_checks import CheckedUpload, check_document_upload
 
 NOT_FOUND = "This credential was not found among your registrations."
 AWAITING_REVIEW = (
@@ -99,7 +99,7 @@ def registration_submit_file(
         external_file.registration = locked
         # The file is written last, just before its row: any failure up to the commit
         # deletes it again, so storage never keeps a file without its row.
-        external_file.file.save(upload.name, upload, save=False)
+        external_file.file.save(checked.content.name, checked.content, save=False)
         external_file.save()
         _mark_pending_review_when_complete(registration=locked)
     registration.status = locked.status

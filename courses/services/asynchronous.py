@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
-from certifications.file_checks import check_document_upload
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import registrations_refresh_earned
 from courses.models import (
@@ -32,6 +31,7 @@ from courses.models import (
     Provider,
 )
 from documents.stored_files import file_removed_on_failure
+from documents.upload_checks import CheckedUpload, check_document_upload
 from kdla_portal.mail import queue_email
 
 ASYNC_CATEGORY = ("Asynchronous Training", "asynchronous-training")
@@ -83,11 +83,15 @@ def find_approved_course(*, provider_name: str, course_title: str) -> Course | N
     )
 
 
-def _check_upload(upload: UploadedFile | None, field: str, errors: dict[str, list[str]]) -> None:
+def _check_upload(
+    upload: UploadedFile | None, field: str, errors: dict[str, list[str]]
+) -> CheckedUpload | None:
+    """What to store, or None with the reason added to ``errors``."""
     try:
-        check_document_upload(upload)
+        return check_document_upload(upload)
     except ValidationError as error:
         errors.setdefault(field, []).extend(error.messages)
+        return None
 
 
 # --- Asynchronous Course Approval Submission Form -------------------------------------------
@@ -118,8 +122,7 @@ def course_approval_submit(
             f"{listed.name} is already on KDLA's list of approved sources: its courses need no "
             "approval. Report your completion with a proof of completion instead."
         ]
-    if syllabus is not None:
-        _check_upload(syllabus, "syllabus", errors)
+    checked_syllabus = None if syllabus is None else _check_upload(syllabus, "syllabus", errors)
     if errors:
         raise ValidationError(errors)
     approval_request = CourseApprovalRequest(
@@ -131,11 +134,10 @@ def course_approval_submit(
         description=description.strip(),
         length_hours=length_hours,
     )
-    if syllabus is not None:
-        checked = check_document_upload(syllabus)
-        approval_request.syllabus = syllabus
-        approval_request.syllabus_name = checked.original_name
-        approval_request.syllabus_content_type = checked.content_type
+    if checked_syllabus is not None:
+        approval_request.syllabus = checked_syllabus.content
+        approval_request.syllabus_name = checked_syllabus.original_name
+        approval_request.syllabus_content_type = checked_syllabus.content_type
     approval_request._history_user = user
     with file_removed_on_failure(approval_request.syllabus):
         approval_request.save()
@@ -342,7 +344,7 @@ def async_completion_submit(
     )
     if provider is None and course is not None:
         errors["course"] = [f"“{course.title}” is not an approved asynchronous course."]
-    _check_upload(proof, "proof", errors)
+    checked = _check_upload(proof, "proof", errors)
     if provider is None and course is None:
         errors["provider_name"] = [_unapproved_source_message(provider_name, course_title)]
         raise UnapprovedSourceError(
@@ -354,9 +356,8 @@ def async_completion_submit(
                 "length_hours": hours_text(hours),
             },
         )
-    if errors:
+    if errors or checked is None:
         raise ValidationError(errors)
-    checked = check_document_upload(proof)
     completion = AsyncCompletion(
         user=user,
         registration=registration,
@@ -365,7 +366,7 @@ def async_completion_submit(
         course_title=title,
         completed_on=completed_on,
         hours=hours,
-        proof=proof,
+        proof=checked.content,
         proof_name=checked.original_name,
         proof_content_type=checked.content_type,
     )

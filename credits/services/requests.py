@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.file_checks import CheckedUpload, check_document_upload
 from certifications.models import CredentialType, Registration
 from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
 from documents.stored_files import file_removed_on_failure
+from documents.upload_checks import CheckedUpload, check_document_upload
 
 # A renewal-credits cycle collects credits while open, and after completion (extra hours
 # still show on the transcript); a lapsed cycle does not.
@@ -81,7 +81,7 @@ def credit_request_submit(
         credit_request.registration = locked
         # The file is written last, just before its row: any failure up to the commit
         # deletes it again, so storage never keeps a file without its row.
-        credit_request.documentation.save(documentation.name, documentation, save=False)
+        credit_request.documentation.save(checked.content.name, checked.content, save=False)
         credit_request.save()
     return credit_request
 

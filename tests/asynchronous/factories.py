@@ -21,8 +21,8 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
 )
+from tests.fixtures.documents import PDF_BYTES
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 REVIEW_PERMISSIONS = [
     "view_courseapprovalrequest",
     "change_courseapprovalrequest",
