@@ -291,3 +291,198 @@ class AsyncCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_title} ({self.provider}) – {self.hours} hours"
+
+
+# Learning Portal content: a portal course is a list of ordered modules; the course is complete
+# when the learner has completed every required module (see courses.services.progress).
+
+
+class CourseModule(models.Model):
+    """One step of a portal course: a lesson to read or a quiz to pass."""
+
+    class Kind(models.TextChoices):
+        LESSON = "LESSON", "Lesson"
+        QUIZ = "QUIZ", "Quiz"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Modules are taken in this order (1 first)."
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LESSON)
+    required = models.BooleanField(
+        default=True, help_text="The course is complete once every required module is."
+    )
+    body = models.TextField(
+        "lesson text",
+        blank=True,
+        help_text="Lessons: formatted text with headings, lists, links and images. "
+        "Scripts and styles are removed when saved.",
+    )
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        null=True,
+        blank=True,
+        help_text="Quizzes: the lowest score, in percent, that passes.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        "allowed attempts",
+        null=True,
+        blank=True,
+        help_text="Quizzes: how many times a learner may submit it; empty for no limit.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "position"], name="coursemodule_one_per_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="QUIZ")
+                | Q(pass_mark_percent__isnull=False, pass_mark_percent__lte=100),
+                name="coursemodule_quiz_has_pass_mark",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__isnull=True) | Q(max_attempts__gte=1),
+                name="coursemodule_attempts_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.position}. {self.title}"
+
+
+class QuizQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "SINGLE", "Single choice"
+        MULTIPLE = "MULTIPLE", "Multiple choice (choose all that apply)"
+        TRUE_FALSE = "TRUE_FALSE", "True or false"
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField("question")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    feedback = models.TextField(
+        blank=True, help_text="Shown with the results, after the quiz is submitted."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class QuizChoice(models.Model):
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField("choice", max_length=500)
+    is_correct = models.BooleanField("correct", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ModuleCompletion(models.Model):
+    """A module the learner completed, as the server observed it: a lesson read to its end,
+    or a quiz passed. At most one per enrollment and module."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="modulecompletion_once_per_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}"
+
+
+class LessonView(models.Model):
+    """The server served the lesson to the learner; finishing it is accepted only for a view
+    the server recorded (its token), so the end of a lesson cannot be posted without opening it."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opened_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["enrollment", "module"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title} ({self.opened_at:%m/%d/%Y})"
+
+
+class QuizAttempt(models.Model):
+    """One try at a quiz: started, then submitted once and graded on the server."""
+
+    class Status(models.TextChoices):
+        STARTED = "STARTED", "In progress"
+        SUBMITTED = "SUBMITTED", "Submitted"
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.STARTED)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Chosen choice ids by question id."
+    )
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrollment", "module", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module", "number"], name="quizattempt_numbered_once"
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "module"],
+                condition=Q(status="STARTED"),
+                name="quizattempt_one_open_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="STARTED", submitted_at__isnull=True, score_percent__isnull=True)
+                | Q(
+                    status="SUBMITTED",
+                    submitted_at__isnull=False,
+                    score_percent__isnull=False,
+                    passed__isnull=False,
+                ),
+                name="quizattempt_submitted_is_graded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}, attempt {self.number}"

@@ -1,0 +1,149 @@
+"""Authoring a portal course's modules in the review site: lessons (sanitised rich text) and
+quizzes (questions with their choices), and the learners' quiz attempts as a record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from accounts.history_admin import ReadOnlyHistoryAdmin
+from courses.models import CourseModule, QuizAttempt, QuizChoice, QuizQuestion
+from courses.services.lesson_html import lesson_html_sanitised
+
+
+class CourseModuleForm(forms.ModelForm):
+    class Meta:
+        model = CourseModule
+        fields = (
+            "course",
+            "position",
+            "title",
+            "kind",
+            "required",
+            "body",
+            "pass_mark_percent",
+            "max_attempts",
+        )
+
+    def clean_body(self) -> str:
+        return lesson_html_sanitised(self.cleaned_data["body"])
+
+    # The course's inline lists modules without their text, so the text is checked only
+    # where it is edited.
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == CourseModule.Kind.QUIZ and cleaned.get("pass_mark_percent") is None:
+            self.add_error("pass_mark_percent", "A quiz needs a pass mark, e.g. 80.")
+        if (cleaned.get("pass_mark_percent") or 0) > 100:
+            self.add_error("pass_mark_percent", "The pass mark is a percentage, at most 100.")
+        if "body" in self.fields and kind == CourseModule.Kind.LESSON and not cleaned.get("body"):
+            self.add_error("body", "A lesson needs its text.")
+        return cleaned
+
+
+class CourseModuleInline(admin.TabularInline):
+    model = CourseModule
+    form = CourseModuleForm
+    fields = ("position", "title", "kind", "required", "pass_mark_percent", "max_attempts", "edit")
+    readonly_fields = ("edit",)
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="content")
+    def edit(self, module: CourseModule) -> str:
+        if not module.pk:
+            return "Save first, then write the lesson text or the questions."
+        url = reverse("admin:courses_coursemodule_change", args=[module.pk])
+        return format_html('<a href="{}">Edit lesson text or questions</a>', url)
+
+
+class QuizQuestionInline(admin.TabularInline):
+    model = QuizQuestion
+    fields = ("position", "text", "kind", "feedback", "edit")
+    readonly_fields = ("edit",)
+    extra = 0
+
+    @admin.display(description="choices")
+    def edit(self, question: QuizQuestion) -> str:
+        if not question.pk:
+            return "Save first, then add the choices."
+        url = reverse("admin:courses_quizquestion_change", args=[question.pk])
+        return format_html('<a href="{}">Edit choices</a>', url)
+
+
+@admin.register(CourseModule)
+class CourseModuleAdmin(ReadOnlyHistoryAdmin):
+    form = CourseModuleForm
+    list_display = ("title", "course", "position", "kind", "required")
+    list_select_related = ("course",)
+    list_filter = ("kind", "required")
+    search_fields = ("title", "course__title")
+    raw_id_fields = ("course",)
+    inlines = [QuizQuestionInline]
+    ordering = ("course__title", "position")
+
+
+class QuizChoiceFormSet(forms.BaseInlineFormSet):
+    """A single-choice or true/false question has exactly one correct choice; a multiple
+    choice question at least one."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        correct = sum(bool(choice.get("is_correct")) for choice in kept)
+        if len(kept) < 2:
+            raise ValidationError("A question needs at least two choices.")
+        if self.instance.kind == QuizQuestion.Kind.MULTIPLE:
+            if correct < 1:
+                raise ValidationError("Mark at least one choice as correct.")
+        elif correct != 1:
+            raise ValidationError("Mark exactly one choice as correct.")
+
+
+class QuizChoiceInline(admin.TabularInline):
+    model = QuizChoice
+    formset = QuizChoiceFormSet
+    fields = ("position", "text", "is_correct")
+    extra = 0
+
+
+@admin.register(QuizQuestion)
+class QuizQuestionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("text", "module", "position", "kind")
+    list_select_related = ("module__course",)
+    search_fields = ("text", "module__title", "module__course__title")
+    raw_id_fields = ("module",)
+    inlines = [QuizChoiceInline]
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ReadOnlyHistoryAdmin):
+    """Attempts are graded by the portal; here they are only shown."""
+
+    list_display = ("enrollment", "module", "number", "status", "score_percent", "passed")
+    list_select_related = ("enrollment__user", "enrollment__course", "module__course")
+    list_filter = ("status", "passed")
+    search_fields = ("enrollment__user__email", "module__title", "module__course__title")
+    ordering = ("-started_at",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
