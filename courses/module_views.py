@@ -165,6 +165,14 @@ def quiz_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             chosen=answers,
             status=400,
         )
+    enrollment.refresh_from_db(fields=["status", "completed_on"])
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        course = enrollment.course
+        hours = f"{course.contact_hours.normalize():f}"
+        messages.success(
+            request,
+            f"You passed {module.title}. You completed {course.title} ({hours} contact hours).",
+        )
     return redirect("quiz_attempt_result", pk=attempt.pk)
 
 
