@@ -49,3 +49,47 @@ def take_portal_course(
         expect(page.get_by_text(f"You passed {module.title}.")).to_be_visible()
         check()
         page.get_by_role("link", name=f"Back to {title}").first.click()
+
+
+def answer_quiz_by_keyboard(keys, quiz: CourseModule) -> None:
+    """Tab into each question; Space ticks a box, the arrow keys choose within a radio group
+    (Tab enters a group on its first button)."""
+    page = keys.page
+    for question in QuizQuestion.objects.filter(module=quiz).prefetch_related("choices"):
+        inputs = page.locator(f"#question-{question.pk} input")
+        values = [int(value) for value in inputs.evaluate_all("els => els.map(e => e.value)")]
+        right = {choice.pk for choice in question.choices.all() if choice.is_correct}
+        if question.kind == QuizQuestion.Kind.MULTIPLE:
+            for index, value in enumerate(values):
+                if value in right:
+                    keys.tab_to(inputs.nth(index))
+                    keys.press("Space")
+            continue
+        index = next(index for index, value in enumerate(values) if value in right)
+        keys.tab_to(inputs.nth(0))
+        if index == 0:
+            keys.press("Space")
+        for _ in range(index):
+            keys.press("ArrowDown")
+        assert inputs.nth(index).is_checked()
+
+
+def take_portal_course_by_keyboard(keys, title: str, *, check=None) -> None:
+    """From the course page, with the keyboard only: Continue through every module."""
+    check = check or (lambda: None)
+    page = keys.page
+    course = Course.objects.get(title=title)
+    for module in CourseModule.objects.filter(course=course, required=True).order_by("position"):
+        keys.activate(page.get_by_role("link", name=f"Continue with {module.title}"))
+        check()
+        if module.kind == CourseModule.Kind.LESSON:
+            keys.activate(page.get_by_role("button", name="Finish lesson"))
+            expect(page.get_by_text(f"You finished the lesson {module.title}.")).to_be_visible()
+            continue
+        keys.activate(page.get_by_role("button", name="Start quiz"))
+        answer_quiz_by_keyboard(keys, module)
+        keys.activate(page.get_by_role("button", name="Submit answers"))
+        expect(page.get_by_text(f"You passed {module.title}.")).to_be_visible()
+        check()
+        keys.activate(page.get_by_role("link", name=f"Back to {title}"))
+    expect(page.get_by_text("The course is complete.")).to_be_visible()
