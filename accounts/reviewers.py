@@ -39,6 +39,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "quizquestion", ("add", "change", "delete", "view")),
     ("courses", "quizchoice", ("add", "change", "delete", "view")),
     ("courses", "quizattempt", ("view",)),
+    ("courses", "scormpackage", ("add", "view")),
+    ("courses", "scormattempt", ("view",)),
     # The audit trail ("History" in the admin).
     ("accounts", "historicallibraryrole", ("view",)),
     ("certifications", "historicalexternalfile", ("view",)),
@@ -57,6 +59,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "historicalquizchoice", ("view",)),
     ("courses", "historicalquizattempt", ("view",)),
     ("courses", "historicalmodulecompletion", ("view",)),
+    ("courses", "historicalscormpackage", ("view",)),
+    ("courses", "historicalscormattempt", ("view",)),
 ]
 
 

@@ -13,8 +13,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from courses.models import CourseModule, QuizAttempt, QuizChoice, QuizQuestion
+from courses.models import (
+    CourseModule,
+    QuizAttempt,
+    QuizChoice,
+    QuizQuestion,
+    ScormAttempt,
+    ScormPackage,
+)
 from courses.services.lesson_html import lesson_html_sanitised
+from courses.services.scorm_packages import scorm_package_checked, scorm_package_upload
 
 
 class CourseModuleForm(forms.ModelForm):
@@ -137,6 +145,113 @@ class QuizAttemptAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("status", "passed")
     search_fields = ("enrollment__user__email", "module__title", "module__course__title")
     ordering = ("-started_at",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ScormPackageUploadForm(forms.ModelForm):
+    package = forms.FileField(
+        label="SCORM package (.zip)",
+        help_text="The .zip your authoring tool exported (SCORM 1.2 or SCORM 2004). It is "
+        "checked before it is stored; a new upload becomes the module's next version, and "
+        "learners already playing keep the version they started with.",
+    )
+
+    class Meta:
+        model = ScormPackage
+        fields = ("module",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = CourseModule.objects.filter(
+            kind=CourseModule.Kind.SCORM
+        ).select_related("course")
+        self.fields["module"].help_text = "A module of kind “SCORM package” of a course."
+
+    def clean_package(self) -> Any:
+        upload = self.cleaned_data["package"]
+        scorm_package_checked(upload)
+        upload.seek(0)
+        return upload
+
+
+@admin.register(ScormPackage)
+class ScormPackageAdmin(ReadOnlyHistoryAdmin):
+    """Uploading goes through ``scorm_package_upload``; a stored version is not edited."""
+
+    list_display = ("module", "version", "standard", "title", "uploaded_by", "uploaded_at")
+    list_select_related = ("module__course", "uploaded_by")
+    list_filter = ("standard",)
+    search_fields = ("module__title", "module__course__title", "title", "original_name")
+    readonly_fields = (
+        "module",
+        "version",
+        "standard",
+        "title",
+        "launch_path",
+        "original_name",
+        "entry_count",
+        "total_bytes",
+        "mastery_score",
+        "completion_threshold",
+        "scaled_passing_score",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        if obj is None:
+            kwargs["form"] = ScormPackageUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.readonly_fields if obj is not None else ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("module", "package") if obj is None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        upload = form.cleaned_data["package"]
+        try:
+            stored = scorm_package_upload(
+                module=form.cleaned_data["module"],
+                upload=upload,
+                original_name=upload.name,
+                uploaded_by=request.user,
+            )
+        except ValidationError as error:  # checked in the form already; kept for races
+            raise ValidationError(error.messages) from error
+        obj.pk = stored.pk
+        obj.version = stored.version
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScormAttempt)
+class ScormAttemptAdmin(ReadOnlyHistoryAdmin):
+    """What the player committed; written by the runtime only."""
+
+    list_display = (
+        "enrollment",
+        "module",
+        "package",
+        "lesson_status",
+        "completion_status",
+        "success_status",
+        "score_raw",
+        "completed_at",
+    )
+    list_select_related = ("enrollment__user", "enrollment__course", "module", "package__module")
+    search_fields = ("enrollment__user__email", "module__title")
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

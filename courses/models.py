@@ -298,11 +298,13 @@ class AsyncCompletion(models.Model):
 
 
 class CourseModule(models.Model):
-    """One step of a portal course: a lesson to read or a quiz to pass."""
+    """One step of a portal course: a lesson to read, a quiz to pass or a SCORM package to
+    play through."""
 
     class Kind(models.TextChoices):
         LESSON = "LESSON", "Lesson"
         QUIZ = "QUIZ", "Quiz"
+        SCORM = "SCORM", "SCORM package"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveSmallIntegerField(
@@ -486,3 +488,87 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} – {self.module.title}, attempt {self.number}"
+
+
+class ScormPackage(models.Model):
+    """One uploaded version of a SCORM module's package, checked and unpacked into private
+    storage under ``storage_prefix``. A new upload is a new version; attempts keep the version
+    they started with."""
+
+    class Standard(models.TextChoices):
+        SCORM_12 = "1.2", "SCORM 1.2"
+        SCORM_2004 = "2004", "SCORM 2004"
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="packages")
+    version = models.PositiveSmallIntegerField()
+    standard = models.CharField(max_length=10, choices=Standard.choices)
+    title = models.CharField(max_length=300, blank=True)
+    launch_path = models.CharField(max_length=500)
+    storage_prefix = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(max_length=255)
+    entry_count = models.PositiveIntegerField()
+    total_bytes = models.PositiveBigIntegerField()
+    mastery_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text="SCORM 1.2 adlcp:masteryscore (0–100), from the manifest.",
+    )  # fmt: skip
+    completion_threshold = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 adlcp:completionThreshold (0–1), from the manifest.",
+    )  # fmt: skip
+    scaled_passing_score = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 minimum normalised measure (−1–1), from the manifest.",
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "version"], name="scormpackage_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.title}, version {self.version}"
+
+
+class ScormAttempt(models.Model):
+    """A learner's run of a SCORM module with one package version: the runtime data the
+    player committed, in order (``sequence``), and what the server decided from it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="scorm_attempts"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(ScormPackage, on_delete=models.PROTECT, related_name="attempts")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Number of the last commit accepted; an older one is refused."
+    )
+    runtime_data = models.JSONField(default=dict, blank=True)
+    lesson_status = models.CharField(max_length=20, blank=True)
+    completion_status = models.CharField(max_length=20, blank=True)
+    success_status = models.CharField(max_length=20, blank=True)
+    score_raw = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    score_scaled = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    total_time_seconds = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_commit_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["runtime_data"])
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="scormattempt_one_per_module"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}"

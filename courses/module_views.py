@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CourseModule, Enrollment, QuizAttempt
+from courses.scorm_views import scorm_player
 from courses.selectors import (
     ModuleOfEnrollment,
     get_attempt_for_user,
@@ -45,6 +46,8 @@ def module_detail(request: HttpRequest, course_pk: int, module_pk: int) -> HttpR
         return _not_registered(request, module)
     if module.kind == CourseModule.Kind.LESSON:
         return _lesson_page(request, enrollment, module)
+    if module.kind == CourseModule.Kind.SCORM:
+        return scorm_player(request, enrollment, module)
     return _quiz_page(request, enrollment, module)
 
 

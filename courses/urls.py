@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import module_views, views
+from courses import module_views, scorm_views, views
 
 urlpatterns = [
     path("", views.course_catalogue, name="course_catalogue"),
@@ -23,4 +23,10 @@ urlpatterns = [
     ),
     path("attempts/<int:pk>/", module_views.quiz_attempt_result, name="quiz_attempt_result"),
     path("attempts/<int:pk>/submit/", module_views.quiz_submit_view, name="quiz_submit"),
+    path("scorm-attempts/<int:pk>/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
+    path(
+        "scorm-packages/<int:pk>/files/<path:path>",
+        scorm_views.scorm_package_file,
+        name="scorm_package_file",
+    ),
 ]

@@ -65,6 +65,17 @@ def _complete_course_when_modules_are_done(*, enrollment: Enrollment) -> None:
         enrollment.refresh_from_db(fields=["status", "completed_on"])
 
 
+def complete_module_for_enrollment(
+    *, enrollment: Enrollment, module: CourseModule, score_percent: int | None = None
+) -> ModuleCompletion:
+    """For module kinds whose own service observed the completion (a SCORM attempt): records
+    it and completes the course when it was the last required module. Call inside a
+    transaction."""
+    _check_module_of_enrollment(enrollment=enrollment, module=module)
+    enrollment = _locked_enrollment(enrollment)
+    return _complete_module(enrollment=enrollment, module=module, score_percent=score_percent)
+
+
 # Lessons
 
 

@@ -1,5 +1,5 @@
 """KDLA Reviewers write the portal courses' lessons and quizzes in the review site and see the
-learners' attempts (read-only)."""
+learners' attempts (read-only), and upload SCORM packages."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -12,11 +12,15 @@ MODULE_PERMISSIONS = [
     ("quizquestion", ("add", "change", "delete", "view")),
     ("quizchoice", ("add", "change", "delete", "view")),
     ("quizattempt", ("view",)),
+    ("scormpackage", ("add", "view")),
+    ("scormattempt", ("view",)),
     ("historicalcoursemodule", ("view",)),
     ("historicalquizquestion", ("view",)),
     ("historicalquizchoice", ("view",)),
     ("historicalquizattempt", ("view",)),
     ("historicalmodulecompletion", ("view",)),
+    ("historicalscormpackage", ("view",)),
+    ("historicalscormattempt", ("view",)),
 ]
 
 
@@ -42,7 +46,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_kdla_reviewers_group"),
-        ("courses", "0004_learning_portal_modules"),
+        ("courses", "0005_scorm_packages"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
