@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,11 +12,18 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CourseModule, Enrollment, ScormPackage
 from courses.services.scorm_packages import scorm_package_file_path
-from courses.services.scorm_runtime import StaleCommit, scorm_attempt_launch, scorm_commit
+from courses.services.scorm_runtime import (
+    StaleCommit,
+    scorm_attempt_launch,
+    scorm_commit,
+    scorm_commit_key,
+    scorm_commit_key_valid,
+)
 
 # The package's own pages run the authoring tool's scripts (often inline) but may reach
 # nothing outside the portal: no other origin, no plugins, framed only by the player.
@@ -50,7 +58,9 @@ def scorm_player(
             "attempt": attempt,
             "package": package,
             "launch_url": launch_url,
-            "commit_url": reverse("scorm_commit", args=[attempt.pk]),
+            "commit_url": reverse("scorm_commit", args=[attempt.pk])
+            + "?"
+            + urlencode({"key": scorm_commit_key(attempt=attempt)}),
             "runtime_data": attempt.runtime_data,
             "learner": {"id": str(request.user.pk), "name": request.user.get_full_name()},
         },
@@ -63,9 +73,12 @@ def _refusal(message: str, status: int) -> JsonResponse:
     )
 
 
+@csrf_exempt  # the commit key stands in for the CSRF token (see scorm_commit_key)
 @login_required
 @require_POST
 def scorm_commit_view(request: HttpRequest, pk: int) -> JsonResponse:
+    if not scorm_commit_key_valid(attempt_id=pk, user=request.user, key=request.GET.get("key", "")):
+        return _refusal("This SCORM attempt is not yours, or it does not exist.", 403)
     try:
         body = json.loads(request.body)
         sequence = int(body["sequence"])

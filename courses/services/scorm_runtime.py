@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +27,28 @@ MAX_RUNTIME_DATA_CHARS = 256 * 1024
 
 class StaleCommit(ValidationError):
     """A commit older than the one already accepted."""
+
+
+COMMIT_KEY_SALT = "courses.scorm-commit"
+
+
+def scorm_commit_key(*, attempt: ScormAttempt) -> str:
+    """A key for the attempt's commit address. The player's final commit may go out with
+    ``navigator.sendBeacon``, which cannot carry the CSRF header; the key, known only to the
+    page the portal served the learner, stands in for it."""
+    return (
+        signing.Signer(salt=COMMIT_KEY_SALT)
+        .sign(f"{attempt.pk}:{attempt.enrollment.user_id}")
+        .split(":", 2)[-1]
+    )
+
+
+def scorm_commit_key_valid(*, attempt_id: int, user: User, key: str) -> bool:
+    signer = signing.Signer(salt=COMMIT_KEY_SALT)
+    try:
+        return signer.unsign(f"{attempt_id}:{user.pk}:{key}") == f"{attempt_id}:{user.pk}"
+    except signing.BadSignature:
+        return False
 
 
 def scorm_current_package(*, module: CourseModule) -> ScormPackage | None:
@@ -59,10 +82,11 @@ def scorm_attempt_launch(*, enrollment: Enrollment, module: CourseModule) -> Sco
 
 
 def _value(cmi: dict[str, Any], dotted: str) -> str:
-    """A value of the committed data, nested (``{"core": {...}}``) or flattened."""
+    """A value of the committed data: nested as scorm-again renders it (``{"cmi": {"core":
+    {...}}}``, the ``cmi`` level optional) or flattened (``{"cmi.core.lesson_status": ...}``)."""
     if dotted in cmi:
         return str(cmi[dotted])
-    node: Any = cmi
+    node: Any = cmi["cmi"] if isinstance(cmi.get("cmi"), dict) else cmi
     for part in dotted.removeprefix("cmi.").split("."):
         if not isinstance(node, dict) or part not in node:
             return ""

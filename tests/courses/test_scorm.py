@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from courses.models import CourseModule, Enrollment, ModuleCompletion, ScormAttempt, ScormPackage
 from courses.services.scorm_packages import scorm_package_upload
-from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit
+from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit, scorm_commit_key
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 from tests.fixtures.scorm_packages import scorm_package_zip, zip_bomb, zip_with_symlink
 
@@ -192,6 +192,15 @@ class TestRuntime:
         assert course_completed(attempt_12)
         assert ModuleCompletion.objects.get().score_percent == 90
 
+    def test_it_reads_the_data_as_scorm_again_renders_it(self, attempt_2004):
+        cmi = {"cmi": {"completion_status": "completed", "success_status": "passed",
+                       "score": {"scaled": "0.9", "raw": "90"}}}  # fmt: skip
+        commit(attempt_2004, 1, cmi)
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.completion_status, attempt.success_status) == ("completed", "passed")
+        assert attempt.score_raw == 90
+        assert course_completed(attempt_2004)
+
     def test_scorm_12_failed_does_not_complete(self, attempt_12):
         commit(attempt_12, 1, {"core": {"lesson_status": "failed", "score": {"raw": "40"}}})
         attempt = ScormAttempt.objects.get()
@@ -248,12 +257,30 @@ class TestRuntime:
         assert course_completed(attempt_12)
 
 
+def commit_url(attempt) -> str:
+    return f"{reverse('scorm_commit', args=[attempt.pk])}?key={scorm_commit_key(attempt=attempt)}"
+
+
 class TestViews:
+    def test_a_commit_without_its_key_is_refused(self, client, attempt_12):
+        client.force_login(attempt_12.enrollment.user)
+        body = json.dumps({"sequence": 1, "cmi": {"core": {"lesson_status": "passed"}}})
+        for url in [
+            reverse("scorm_commit", args=[attempt_12.pk]),
+            reverse("scorm_commit", args=[attempt_12.pk]) + "?key=forged",
+        ]:
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 403
+            assert response.json()["message"] == (
+                "This SCORM attempt is not yours, or it does not exist."
+            )
+        assert ScormAttempt.objects.get().sequence == 0
+
     def test_the_commit_endpoint_runs_a_fixed_number_of_queries(
         self, client, attempt_12, django_assert_num_queries
     ):
         client.force_login(attempt_12.enrollment.user)
-        url = reverse("scorm_commit", args=[attempt_12.pk])
+        url = commit_url(attempt_12)
         client.post(url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json")
         for sequence in (2, 3):
             body = {"sequence": sequence, "cmi": {"core": {"lesson_location": str(sequence)}}}
@@ -265,7 +292,7 @@ class TestViews:
 
     def test_the_commit_endpoint_answers_refusals_in_scorm_terms(self, client, attempt_12):
         client.force_login(attempt_12.enrollment.user)
-        url = reverse("scorm_commit", args=[attempt_12.pk])
+        url = commit_url(attempt_12)
         ok = client.post(
             url, json.dumps({"sequence": 2, "cmi": {}}), content_type="application/json"
         )
