@@ -41,6 +41,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "quizattempt", ("view",)),
     ("courses", "scormpackage", ("add", "view")),
     ("courses", "scormattempt", ("view",)),
+    ("courses", "livesession", ("add", "change", "delete", "view")),
+    ("courses", "livesessionregistration", ("change", "view")),
     # The audit trail ("History" in the admin).
     ("accounts", "historicallibraryrole", ("view",)),
     ("certifications", "historicalexternalfile", ("view",)),
@@ -61,6 +63,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "historicalmodulecompletion", ("view",)),
     ("courses", "historicalscormpackage", ("view",)),
     ("courses", "historicalscormattempt", ("view",)),
+    ("courses", "historicallivesession", ("view",)),
+    ("courses", "historicallivesessionregistration", ("view",)),
 ]
 
 

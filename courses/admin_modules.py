@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,6 +16,8 @@ from django.utils.html import format_html
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from courses.models import (
     CourseModule,
+    LiveSession,
+    LiveSessionRegistration,
     QuizAttempt,
     QuizChoice,
     QuizQuestion,
@@ -22,6 +25,7 @@ from courses.models import (
     ScormPackage,
 )
 from courses.services.lesson_html import lesson_html_sanitised
+from courses.services.live_sessions import live_session_record_attendance
 from courses.services.scorm_packages import scorm_package_checked, scorm_package_upload
 
 
@@ -87,6 +91,13 @@ class QuizQuestionInline(admin.TabularInline):
         return format_html('<a href="{}">Edit choices</a>', url)
 
 
+class LiveSessionInline(admin.TabularInline):
+    model = LiveSession
+    fields = ("starts_at", "ends_at", "place", "link", "capacity")
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(CourseModule)
 class CourseModuleAdmin(ReadOnlyHistoryAdmin):
     form = CourseModuleForm
@@ -95,7 +106,7 @@ class CourseModuleAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("kind", "required")
     search_fields = ("title", "course__title")
     raw_id_fields = ("course",)
-    inlines = [QuizQuestionInline]
+    inlines = [QuizQuestionInline, LiveSessionInline]
     ordering = ("course__title", "position")
 
 
@@ -262,3 +273,50 @@ class ScormAttemptAdmin(ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LiveSessionRegistration)
+class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
+    """The roster: who registered for which session. Attendance is recorded with the two
+    actions, through ``live_session_record_attendance``."""
+
+    list_display = ("person", "session", "status", "attended", "attendance_recorded_at")
+    list_select_related = ("enrollment__user", "session__module")
+    list_filter = ("status", "attended", "session__module__course")
+    search_fields = ("enrollment__user__email", "enrollment__user__last_name")
+    actions = ["record_attended", "record_absent"]
+    ordering = ("session__starts_at", "registered_at")
+
+    @admin.display(description="person", ordering="enrollment__user__last_name")
+    def person(self, registration: LiveSessionRegistration) -> str:
+        return registration.enrollment.user.full_name
+
+    def _record(self, request: HttpRequest, queryset: Any, *, attended: bool) -> None:
+        recorded = 0
+        for registration in queryset:
+            try:
+                live_session_record_attendance(
+                    registration=registration, attended=attended, reviewer=request.user
+                )
+                recorded += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if recorded:
+            self.message_user(request, f"Attendance recorded for {recorded} people.")
+
+    @admin.action(description="Record as attended", permissions=["change"])
+    def record_attended(self, request: HttpRequest, queryset: Any) -> None:
+        self._record(request, queryset, attended=True)
+
+    @admin.action(description="Record as absent", permissions=["change"])
+    def record_absent(self, request: HttpRequest, queryset: Any) -> None:
+        self._record(request, queryset, attended=False)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in LiveSessionRegistration._meta.fields]

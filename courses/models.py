@@ -305,6 +305,7 @@ class CourseModule(models.Model):
         LESSON = "LESSON", "Lesson"
         QUIZ = "QUIZ", "Quiz"
         SCORM = "SCORM", "SCORM package"
+        LIVE = "LIVE", "Live session"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveSmallIntegerField(
@@ -572,3 +573,70 @@ class ScormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} – {self.module.title}"
+
+
+class LiveSession(models.Model):
+    """A scheduled workshop or webinar of a live-session module; learners register for one."""
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    place = models.CharField(
+        max_length=300, blank=True, help_text="Where it is held, e.g. a library's meeting room."
+    )
+    link = models.URLField("webinar link", max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Seats; later registrations wait."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="livesession_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="livesession_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.module.title}, {starts:%m/%d/%Y %I:%M %p}"
+
+
+class LiveSessionRegistration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "REGISTERED", "Registered"
+        WAITING = "WAITING", "On the waiting list"
+
+    session = models.ForeignKey(LiveSession, on_delete=models.PROTECT, related_name="registrations")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="live_registrations"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    registered_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "registered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="liveregistration_one_session_per_module"
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True)
+                | Q(attendance_recorded_at__isnull=False, attendance_recorded_by__isnull=False),
+                name="liveregistration_attendance_has_recorder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.user} – {self.session}"

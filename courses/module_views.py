@@ -1,4 +1,5 @@
-"""The learner's pages of a portal course's modules: reading a lesson, taking a quiz."""
+"""The learner's pages of a portal course's modules: reading a lesson, taking a quiz,
+registering for a live session (the SCORM player is in ``courses.scorm_views``)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import CourseModule, Enrollment, QuizAttempt
+from courses.models import (
+    CourseModule,
+    Enrollment,
+    LiveSession,
+    LiveSessionRegistration,
+    QuizAttempt,
+)
 from courses.scorm_views import scorm_player
 from courses.selectors import (
     ModuleOfEnrollment,
     get_attempt_for_user,
     get_learner_module,
+    live_registration,
+    live_sessions_for_module,
     module_completions,
     quiz_attempts,
 )
+from courses.services.live_sessions import live_session_register
 from courses.services.modules import (
     lesson_finish,
     lesson_open,
@@ -48,6 +59,8 @@ def module_detail(request: HttpRequest, course_pk: int, module_pk: int) -> HttpR
         return _lesson_page(request, enrollment, module)
     if module.kind == CourseModule.Kind.SCORM:
         return scorm_player(request, enrollment, module)
+    if module.kind == CourseModule.Kind.LIVE:
+        return _live_sessions_page(request, enrollment, module)
     return _quiz_page(request, enrollment, module)
 
 
@@ -212,3 +225,48 @@ def quiz_attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "attempts_left": quiz_attempts_left(module=attempt.module, attempts_used=len(attempts)),
         },
     )
+
+
+def _live_sessions_page(
+    request: HttpRequest, enrollment: Enrollment, module: CourseModule
+) -> HttpResponse:
+    completion = module_completions(enrollment=enrollment).get(module.pk)
+    return render(
+        request,
+        "courses/module_live.html",
+        {
+            "enrollment": enrollment,
+            "module": module,
+            "sessions": live_sessions_for_module(module=module),
+            "registration": live_registration(enrollment=enrollment, module=module),
+            "completion": completion,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def live_session_register_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(LiveSession.objects.select_related("module__course"), pk=pk)
+    module = session.module
+    enrollment = Enrollment.objects.filter(user=request.user, course_id=module.course_id).first()
+    if enrollment is None:
+        return _not_registered(request, module)
+    try:
+        registration = live_session_register(enrollment=enrollment, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        starts = timezone.localtime(session.starts_at)
+        if registration.status == LiveSessionRegistration.Status.WAITING:
+            messages.success(
+                request,
+                f"The session of {starts:%m/%d/%Y} is full; you are on its waiting list.",
+            )
+        else:
+            messages.success(
+                request,
+                f"You are registered for the session of {starts:%m/%d/%Y at %I:%M %p}.",
+            )
+    return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,6 +16,8 @@ from courses.models import (
     Course,
     CourseModule,
     Enrollment,
+    LiveSession,
+    LiveSessionRegistration,
     ModuleCompletion,
     QuizAttempt,
 )
@@ -113,4 +115,23 @@ def get_attempt_for_user(*, user: User, pk: int) -> QuizAttempt:
         QuizAttempt.objects.select_related("module__course", "enrollment__course"),
         pk=pk,
         enrollment__user=user,
+    )
+
+
+def live_sessions_for_module(*, module: CourseModule) -> list[LiveSession]:
+    """Upcoming and past sessions of the module with their seats taken, in one query."""
+    return list(
+        LiveSession.objects.filter(module=module)
+        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status="REGISTERED")))
+        .order_by("starts_at")
+    )
+
+
+def live_registration(
+    *, enrollment: Enrollment, module: CourseModule
+) -> LiveSessionRegistration | None:
+    return (
+        LiveSessionRegistration.objects.filter(enrollment=enrollment, module=module)
+        .select_related("session")
+        .first()
     )

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("attempts/<int:pk>/", module_views.quiz_attempt_result, name="quiz_attempt_result"),
     path("attempts/<int:pk>/submit/", module_views.quiz_submit_view, name="quiz_submit"),
+    path(
+        "live-sessions/<int:pk>/register/",
+        module_views.live_session_register_view,
+        name="live_session_register",
+    ),
     path("scorm-attempts/<int:pk>/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
     path(
         "scorm-packages/<int:pk>/files/<path:path>",
