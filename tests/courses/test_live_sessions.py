@@ -142,7 +142,9 @@ def test_the_module_page_runs_the_same_queries_for_one_or_many_sessions(
         client.get(url)
 
 
-def test_a_reviewer_records_attendance_on_the_roster(client, module, time_machine):
+def test_a_reviewer_records_attendance_on_the_roster(
+    client, module, time_machine, migration_installed_data
+):
     session = session_of(module)
     enrollment = EnrollmentFactory(course=module.course)
     registration = live_session_register(enrollment=enrollment, session=session)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer_client(client):
+def reviewer_client(client, migration_installed_data):
     reviewer = UserFactory(email="robin@example.org")
     add_to_reviewers(reviewer)
     client.force_login(reviewer)
@@ -33,6 +33,8 @@ def lesson_form(course, **fields):
         "max_attempts": "",
         "questions-TOTAL_FORMS": 0,
         "questions-INITIAL_FORMS": 0,
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
         **fields,
     }
 

@@ -39,7 +39,9 @@ def play_to_the_end(page: Page, *, pages_left: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_learner_plays_scorm_2004_and_12_packages_through(live_server, browser, tmp_path):
+def test_a_learner_plays_scorm_2004_and_12_packages_through(
+    live_server, browser, tmp_path, migration_installed_data
+):
     base = live_server.url
     course = CourseFactory(title="Customer Service in Practice")
     modern = CourseModule.objects.create(
