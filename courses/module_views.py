@@ -267,6 +267,8 @@ def live_session_register_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"You are registered for the session of {starts:%m/%d/%Y at %I:%M %p}.",
+                f"You are registered for the session of {starts:%m/%d/%Y} at "
+                f"{starts:%I:%M %p}".replace(" at 0", " at ")
+                + ".",
             )
     return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)

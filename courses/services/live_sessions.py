@@ -28,7 +28,8 @@ def live_session_register(
     if existing is not None:
         starts = timezone.localtime(existing.session.starts_at)
         raise ValidationError(
-            f"You are already registered for the session of {starts:%m/%d/%Y at %I:%M %p}."
+            f"You are already registered for the session of {starts:%m/%d/%Y} at "
+            f"{starts:%I:%M %p}.".replace(" at 0", " at ")
         )
     taken = LiveSessionRegistration.objects.filter(
         session=session, status=LiveSessionRegistration.Status.REGISTERED
