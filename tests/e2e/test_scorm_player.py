@@ -29,10 +29,19 @@ def upload_package(page: Page, base_url: str, module: CourseModule, zip_path) ->
     expect(page.get_by_text("was added successfully")).to_be_visible()
 
 
-def play_to_the_end(page: Page, *, pages_left: int) -> None:
+def package_frame(page: Page):
+    """The package's frame once its script has started (a click before would be lost)."""
     frame = page.frame_locator("#scorm-frame")
+    expect(frame.locator("html[data-sco-ready]")).to_have_count(1)
+    return frame
+
+
+def play_to_the_end(page: Page, *, pages_left: int) -> None:
+    frame = package_frame(page)
     for _ in range(pages_left):
+        on_page = frame.locator("section:not([hidden]) h2").inner_text()
         frame.get_by_role("button", name="Next").click()
+        expect(frame.locator("section:not([hidden]) h2")).not_to_have_text(on_page)
     frame.get_by_role("button", name="Finish", exact=True).click()
     expect(frame.get_by_text("Finished.")).to_be_visible()
     expect(page.get_by_text("Your progress was saved.")).to_be_visible()
@@ -71,7 +80,7 @@ def test_a_learner_plays_scorm_2004_and_12_packages_through(
 
     # SCORM 2004: one page on, then the tab is closed halfway.
     page.get_by_role("link", name="Continue with Service scenarios").click()
-    frame = page.frame_locator("#scorm-frame")
+    frame = package_frame(page)
     expect(frame.get_by_role("heading", name="Page 1 of 3: Welcome")).to_be_visible()
     assert_accessible(page)
     frame.get_by_role("button", name="Next").click()
@@ -82,7 +91,7 @@ def test_a_learner_plays_scorm_2004_and_12_packages_through(
     page = context.new_page()
     visit(page, f"{base}/courses/{course.pk}/")
     page.get_by_role("link", name="Continue with Service scenarios").click()
-    frame = page.frame_locator("#scorm-frame")
+    frame = package_frame(page)
     expect(frame.get_by_role("heading", name="Page 2 of 3: Listening")).to_be_visible()
     play_to_the_end(page, pages_left=1)
     page.get_by_role("link", name="Back to Customer Service in Practice").click()
