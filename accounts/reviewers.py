@@ -34,6 +34,15 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "enrollment", ("view",)),
     ("courses", "courseapprovalrequest", ("view", "change")),
     ("courses", "asynccompletion", ("view", "change")),
+    # Reviewers write the portal courses' lessons and quizzes; attempts are only shown.
+    ("courses", "coursemodule", ("add", "change", "delete", "view")),
+    ("courses", "quizquestion", ("add", "change", "delete", "view")),
+    ("courses", "quizchoice", ("add", "change", "delete", "view")),
+    ("courses", "quizattempt", ("view",)),
+    ("courses", "scormpackage", ("add", "view")),
+    ("courses", "scormattempt", ("view",)),
+    ("courses", "livesession", ("add", "change", "delete", "view")),
+    ("courses", "livesessionregistration", ("change", "view")),
     # The audit trail ("History" in the admin).
     ("accounts", "historicallibraryrole", ("view",)),
     ("certifications", "historicalexternalfile", ("view",)),
@@ -47,6 +56,15 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "historicalenrollment", ("view",)),
     ("courses", "historicalcourseapprovalrequest", ("view",)),
     ("courses", "historicalasynccompletion", ("view",)),
+    ("courses", "historicalcoursemodule", ("view",)),
+    ("courses", "historicalquizquestion", ("view",)),
+    ("courses", "historicalquizchoice", ("view",)),
+    ("courses", "historicalquizattempt", ("view",)),
+    ("courses", "historicalmodulecompletion", ("view",)),
+    ("courses", "historicalscormpackage", ("view",)),
+    ("courses", "historicalscormattempt", ("view",)),
+    ("courses", "historicallivesession", ("view",)),
+    ("courses", "historicallivesessionregistration", ("view",)),
 ]
 
 

@@ -1,5 +1,6 @@
 """The catalogue and enrollments in the review site. The asynchronous-training review
-screens are in ``courses.admin_asynchronous``, imported here so the admin finds them."""
+screens are in ``courses.admin_asynchronous`` and the module authoring screens in
+``courses.admin_modules``, imported here so the admin finds them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import CompletedHoursResource
 from courses import admin_asynchronous  # noqa: F401
+from courses.admin_modules import CourseModuleInline
 from courses.models import Category, Course, Enrollment, Provider
 
 
@@ -39,6 +41,7 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("format", "active", "category", "provider__is_approved_async_source")
     search_fields = ("title", "description", "provider__name")
     ordering = ("title", "pk")
+    inlines = [CourseModuleInline]
 
 
 @admin.register(Enrollment)

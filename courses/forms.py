@@ -35,11 +35,3 @@ class CatalogueFilterForm(forms.Form):
         if not self.is_valid():
             return ""
         return self.cleaned_data["q"]
-
-
-class CourseCompleteForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="I have completed this course",
-        required=True,
-        error_messages={"required": "Tick the box to confirm you have completed this course."},
-    )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from courses.kdla_lessons import load_starter_modules
 from courses.models import Category, Course, Provider
 
 KDLA_CERTIFICATIONS = "KDLA Certifications"
@@ -112,7 +113,7 @@ def load_kdla_catalogue() -> None:
         )
     categories = {category.slug: category for category in Category.objects.all()}
     for title, slug, hours, description in PORTAL_COURSES:
-        Course.objects.update_or_create(
+        course, _ = Course.objects.update_or_create(
             title=title,
             provider=kdla,
             defaults={
@@ -123,3 +124,4 @@ def load_kdla_catalogue() -> None:
                 "active": True,
             },
         )
+        load_starter_modules(course)

@@ -291,3 +291,352 @@ class AsyncCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_title} ({self.provider}) – {self.hours} hours"
+
+
+# Learning Portal content: a portal course is a list of ordered modules; the course is complete
+# when the learner has completed every required module (see courses.services.progress).
+
+
+class CourseModule(models.Model):
+    """One step of a portal course: a lesson to read, a quiz to pass or a SCORM package to
+    play through."""
+
+    class Kind(models.TextChoices):
+        LESSON = "LESSON", "Lesson"
+        QUIZ = "QUIZ", "Quiz"
+        SCORM = "SCORM", "SCORM package"
+        LIVE = "LIVE", "Live session"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Modules are taken in this order (1 first)."
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LESSON)
+    required = models.BooleanField(
+        default=True, help_text="The course is complete once every required module is."
+    )
+    body = models.TextField(
+        "lesson text",
+        blank=True,
+        help_text="Lessons: formatted text with headings, lists, links and images. "
+        "Scripts and styles are removed when saved.",
+    )
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        null=True,
+        blank=True,
+        help_text="Quizzes: the lowest score, in percent, that passes.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        "allowed attempts",
+        null=True,
+        blank=True,
+        help_text="Quizzes: how many times a learner may submit it; empty for no limit.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "position"], name="coursemodule_one_per_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="QUIZ")
+                | Q(pass_mark_percent__isnull=False, pass_mark_percent__lte=100),
+                name="coursemodule_quiz_has_pass_mark",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__isnull=True) | Q(max_attempts__gte=1),
+                name="coursemodule_attempts_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.position}. {self.title}"
+
+
+class QuizQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "SINGLE", "Single choice"
+        MULTIPLE = "MULTIPLE", "Multiple choice (choose all that apply)"
+        TRUE_FALSE = "TRUE_FALSE", "True or false"
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField("question")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    feedback = models.TextField(
+        blank=True, help_text="Shown with the results, after the quiz is submitted."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class QuizChoice(models.Model):
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField("choice", max_length=500)
+    is_correct = models.BooleanField("correct", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ModuleCompletion(models.Model):
+    """A module the learner completed, as the server observed it: a lesson read to its end,
+    or a quiz passed. At most one per enrollment and module."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="modulecompletion_once_per_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}"
+
+
+class LessonView(models.Model):
+    """The server served the lesson to the learner; finishing it is accepted only for a view
+    the server recorded (its token), so the end of a lesson cannot be posted without opening it."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opened_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["enrollment", "module"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title} ({self.opened_at:%m/%d/%Y})"
+
+
+class QuizAttempt(models.Model):
+    """One try at a quiz: started, then submitted once and graded on the server."""
+
+    class Status(models.TextChoices):
+        STARTED = "STARTED", "In progress"
+        SUBMITTED = "SUBMITTED", "Submitted"
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.STARTED)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Chosen choice ids by question id."
+    )
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrollment", "module", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module", "number"], name="quizattempt_numbered_once"
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "module"],
+                condition=Q(status="STARTED"),
+                name="quizattempt_one_open_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="STARTED", submitted_at__isnull=True, score_percent__isnull=True)
+                | Q(
+                    status="SUBMITTED",
+                    submitted_at__isnull=False,
+                    score_percent__isnull=False,
+                    passed__isnull=False,
+                ),
+                name="quizattempt_submitted_is_graded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}, attempt {self.number}"
+
+
+class ScormPackage(models.Model):
+    """One uploaded version of a SCORM module's package, checked and unpacked into private
+    storage under ``storage_prefix``. A new upload is a new version; attempts keep the version
+    they started with."""
+
+    class Standard(models.TextChoices):
+        SCORM_12 = "1.2", "SCORM 1.2"
+        SCORM_2004 = "2004", "SCORM 2004"
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="packages")
+    version = models.PositiveSmallIntegerField()
+    standard = models.CharField(max_length=10, choices=Standard.choices)
+    title = models.CharField(max_length=300, blank=True)
+    launch_path = models.CharField(max_length=500)
+    storage_prefix = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(max_length=255)
+    entry_count = models.PositiveIntegerField()
+    total_bytes = models.PositiveBigIntegerField()
+    mastery_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text="SCORM 1.2 adlcp:masteryscore (0–100), from the manifest.",
+    )  # fmt: skip
+    completion_threshold = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 adlcp:completionThreshold (0–1), from the manifest.",
+    )  # fmt: skip
+    scaled_passing_score = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 minimum normalised measure (−1–1), from the manifest.",
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "version"], name="scormpackage_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.title}, version {self.version}"
+
+
+class ScormAttempt(models.Model):
+    """A learner's run of a SCORM module with one package version: the runtime data the
+    player committed, in order (``sequence``), and what the server decided from it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="scorm_attempts"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(ScormPackage, on_delete=models.PROTECT, related_name="attempts")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Number of the last commit accepted; an older one is refused."
+    )
+    runtime_data = models.JSONField(default=dict, blank=True)
+    lesson_status = models.CharField(max_length=20, blank=True)
+    completion_status = models.CharField(max_length=20, blank=True)
+    success_status = models.CharField(max_length=20, blank=True)
+    score_raw = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    score_scaled = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    total_time_seconds = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_commit_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["runtime_data"])
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="scormattempt_one_per_module"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.module.title}"
+
+
+class LiveSession(models.Model):
+    """A scheduled workshop or webinar of a live-session module; learners register for one."""
+
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    place = models.CharField(
+        max_length=300, blank=True, help_text="Where it is held, e.g. a library's meeting room."
+    )
+    link = models.URLField("webinar link", max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Seats; later registrations wait."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["module", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="livesession_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="livesession_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.module.title}, {starts:%m/%d/%Y %I:%M %p}"
+
+
+class LiveSessionRegistration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "REGISTERED", "Registered"
+        WAITING = "WAITING", "On the waiting list"
+
+    session = models.ForeignKey(LiveSession, on_delete=models.PROTECT, related_name="registrations")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="live_registrations"
+    )
+    module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    registered_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "registered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="liveregistration_one_session_per_module"
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True)
+                | Q(attendance_recorded_at__isnull=False, attendance_recorded_by__isnull=False),
+                name="liveregistration_attendance_has_recorder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.user} – {self.session}"

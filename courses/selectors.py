@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from certifications.models import CredentialType
 from certifications.selectors import current_credential_types
-from courses.models import Category, Course, Enrollment
+from courses.models import (
+    Category,
+    Course,
+    CourseModule,
+    Enrollment,
+    LiveSession,
+    LiveSessionRegistration,
+    ModuleCompletion,
+    QuizAttempt,
+)
 
 # Renewal-credits cycles start when KDLA approves an application, so only applications are
 # offered in the catalogue.
@@ -17,6 +28,12 @@ REGISTRABLE_CREDENTIAL_KINDS = (
     CredentialType.Kind.INITIAL_APPLICATION,
     CredentialType.Kind.RENEWAL_APPLICATION,
 )
+
+
+@dataclass(frozen=True)
+class ModuleOfEnrollment:
+    module: CourseModule
+    enrollment: Enrollment | None
 
 
 def catalogue_categories() -> QuerySet[Category]:
@@ -62,3 +79,59 @@ def get_enrollment_for_user(*, user: User, pk: int) -> Enrollment:
 
 def get_catalogue_course(*, pk: int) -> Course:
     return get_object_or_404(Course.objects.select_related("category", "provider"), pk=pk)
+
+
+def course_modules(*, course: Course) -> list[CourseModule]:
+    """The course's modules in order, without their lesson text (the course page lists them)."""
+    return list(CourseModule.objects.filter(course=course).defer("body").order_by("position", "pk"))
+
+
+def module_completions(*, enrollment: Enrollment | None) -> dict[int, ModuleCompletion]:
+    if enrollment is None:
+        return {}
+    completions = ModuleCompletion.objects.filter(enrollment=enrollment)
+    return {completion.module_id: completion for completion in completions}
+
+
+def get_learner_module(*, user: User, course_pk: int, module_pk: int) -> ModuleOfEnrollment:
+    """The module of the course and the person's enrollment in it (None when not registered);
+    404 when the module is not part of that course."""
+    module = get_object_or_404(
+        CourseModule.objects.select_related("course"), pk=module_pk, course_id=course_pk
+    )
+    enrollment = (
+        Enrollment.objects.filter(user=user, course_id=course_pk).select_related("course").first()
+    )
+    return ModuleOfEnrollment(module=module, enrollment=enrollment)
+
+
+def quiz_attempts(*, enrollment: Enrollment, module: CourseModule) -> list[QuizAttempt]:
+    return list(QuizAttempt.objects.filter(enrollment=enrollment, module=module).order_by("number"))
+
+
+def get_attempt_for_user(*, user: User, pk: int) -> QuizAttempt:
+    """The person's own quiz attempt, or 404 (attempts of others are not confirmed)."""
+    return get_object_or_404(
+        QuizAttempt.objects.select_related("module__course", "enrollment__course"),
+        pk=pk,
+        enrollment__user=user,
+    )
+
+
+def live_sessions_for_module(*, module: CourseModule) -> list[LiveSession]:
+    """Upcoming and past sessions of the module with their seats taken, in one query."""
+    return list(
+        LiveSession.objects.filter(module=module)
+        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status="REGISTERED")))
+        .order_by("starts_at")
+    )
+
+
+def live_registration(
+    *, enrollment: Enrollment, module: CourseModule
+) -> LiveSessionRegistration | None:
+    return (
+        LiveSessionRegistration.objects.filter(enrollment=enrollment, module=module)
+        .select_related("session")
+        .first()
+    )

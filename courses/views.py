@@ -1,4 +1,4 @@
-"""Register for Course (the catalogue), course pages, registering and completing courses."""
+"""Register for Course (the catalogue), course pages and registering for courses."""
 
 from __future__ import annotations
 
@@ -10,19 +10,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.forms import CatalogueFilterForm, CourseCompleteForm
+from courses.forms import CatalogueFilterForm
 from courses.models import Course, Enrollment
 from courses.selectors import (
     catalogue_categories,
     catalogue_courses,
     catalogue_credentials,
+    course_modules,
     enrollments_by_course,
     get_catalogue_course,
-    get_enrollment_for_user,
+    module_completions,
 )
-from courses.services.enrollments import course_complete, course_register
+from courses.services.enrollments import course_register
 
 COURSES_PER_PAGE = 20
+REGISTERED_NEXT_STEP = (
+    "Work through its modules below; the course is complete when every required module is."
+)
 
 
 @login_required
@@ -58,15 +62,24 @@ def course_catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _course_page(
-    request: HttpRequest, course: Course, form: CourseCompleteForm, *, status: int = 200
-) -> HttpResponse:
+def _course_page(request: HttpRequest, course: Course) -> HttpResponse:
     enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
+    modules = course_modules(course=course)
+    completions = module_completions(enrollment=enrollment)
+    module_rows = [(module, completions.get(module.pk)) for module in modules]
+    next_module = next(
+        (module for module, done in module_rows if done is None and module.required), None
+    )
     return render(
         request,
         "courses/course_detail.html",
-        {"course": course, "enrollment": enrollment, "form": form},
-        status=status,
+        {
+            "course": course,
+            "enrollment": enrollment,
+            "module_rows": module_rows,
+            "modules_done": sum(done is not None for _, done in module_rows),
+            "next_module": next_module,
+        },
     )
 
 
@@ -79,7 +92,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not Enrollment.objects.filter(user=request.user, course=course).exists()
     ):
         raise Http404("No such course.")
-    return _course_page(request, course, CourseCompleteForm())
+    return _course_page(request, course)
 
 
 @login_required
@@ -93,25 +106,5 @@ def course_register_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not course.active:
             return redirect("course_catalogue")
         return redirect("course_detail", pk=course.pk)
-    messages.success(
-        request,
-        f"You are registered for {course.title}. Mark the course complete when you finish it.",
-    )
+    messages.success(request, f"You are registered for {course.title}. {REGISTERED_NEXT_STEP}")
     return redirect("course_detail", pk=course.pk)
-
-
-@login_required
-@require_POST
-def course_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = get_enrollment_for_user(user=request.user, pk=pk)
-    form = CourseCompleteForm(request.POST)
-    if not form.is_valid():
-        return _course_page(request, enrollment.course, form, status=400)
-    try:
-        course_complete(enrollment=enrollment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("course_detail", pk=enrollment.course_id)
-    hours = f"{enrollment.course.contact_hours.normalize():f}"
-    messages.success(request, f"You completed {enrollment.course.title} ({hours} contact hours).")
-    return redirect("dashboard")

@@ -49,8 +49,12 @@ def course_register(*, user: User, course: Course) -> Enrollment:
 def course_complete(
     *, enrollment: Enrollment, completed_on: datetime.date | None = None
 ) -> Enrollment:
-    """Mark the course complete (today, local time, unless a date is given) and credit its
-    hours to the person's renewal-credits cycles that contain that date."""
+    """Complete the enrollment (today, local time, unless a date is given) and credit its
+    hours to the person's renewal-credits cycles that contain that date.
+
+    Portal courses reach it only from their modules (``courses.services.modules``), once every
+    required module is done; there is no page where a learner declares a course complete.
+    Dated calls record history that happened elsewhere (imports, demo data)."""
     today = timezone.localdate()
     completed_on = completed_on or today
     locked = (

@@ -1,4 +1,3 @@
-import datetime
 import re
 from zoneinfo import ZoneInfo
 
@@ -128,8 +127,11 @@ class TestCourseRegistration:
         assert response.redirect_chain == [(reverse("course_detail", args=[course.pk]), 302)]
         html = response.content.decode()
         assert "The reference interview and finding answers" in html
-        assert "Mark course complete" in html
-        assert "I have completed this course" in html
+        # No self-attested completion: the course page lists the modules to take instead.
+        assert "Mark course complete" not in html
+        assert "I have completed this course" not in html
+        assert "Course modules" in html
+        assert "0 of 2 modules done." in html
         assert Enrollment.objects.filter(user=staff_member, course=course).count() == 1
 
     def test_registering_twice_is_refused_with_the_reason(self, signed_in, staff_member):
@@ -162,53 +164,3 @@ class TestCourseRegistration:
     def test_an_inactive_course_page_is_not_found_for_newcomers(self, signed_in):
         course = CourseFactory(active=False)
         assert signed_in.get(reverse("course_detail", args=[course.pk])).status_code == 404
-
-
-class TestCourseCompletion:
-    def test_mark_course_complete_returns_to_the_dashboard(
-        self, signed_in, staff_member, time_machine
-    ):
-        time_machine.move_to(datetime.datetime(2026, 4, 2, 16, tzinfo=KENTUCKY), tick=False)
-        enrollment = EnrollmentFactory(user=staff_member, course__title="Genealogy Basics")
-        response = signed_in.post(
-            reverse("course_complete", args=[enrollment.pk]), {"confirm": "on"}, follow=True
-        )
-        assert response.redirect_chain == [(reverse("dashboard"), 302)]
-        assert "You completed Genealogy Basics (3 contact hours)." in response.content.decode()
-        enrollment.refresh_from_db()
-        assert enrollment.completed_on == datetime.date(2026, 4, 2)
-
-    def test_it_needs_the_confirming_checkbox(self, signed_in, staff_member):
-        enrollment = EnrollmentFactory(user=staff_member)
-        response = signed_in.post(reverse("course_complete", args=[enrollment.pk]), {})
-        assert response.status_code == 400
-        assert "Tick the box to confirm you have completed this course." in (
-            response.content.decode()
-        )
-        enrollment.refresh_from_db()
-        assert enrollment.status == Enrollment.Status.REGISTERED
-
-    def test_completing_twice_is_refused(self, signed_in, staff_member):
-        enrollment = EnrollmentFactory(user=staff_member, course__title="Genealogy Basics")
-        url = reverse("course_complete", args=[enrollment.pk])
-        signed_in.post(url, {"confirm": "on"})
-        response = signed_in.post(url, {"confirm": "on"}, follow=True)
-        assert "You already completed Genealogy Basics on" in response.content.decode()
-
-    def test_someone_elses_enrollment_is_not_found(self, signed_in):
-        enrollment = EnrollmentFactory()
-        response = signed_in.post(
-            reverse("course_complete", args=[enrollment.pk]), {"confirm": "on"}
-        )
-        assert response.status_code == 404
-        enrollment.refresh_from_db()
-        assert enrollment.status == Enrollment.Status.REGISTERED
-
-    def test_a_post_without_the_csrf_token_is_refused(self, staff_member):
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(staff_member)
-        enrollment = EnrollmentFactory(user=staff_member)
-        response = client.post(reverse("course_complete", args=[enrollment.pk]), {"confirm": "on"})
-        assert response.status_code == 403
-        enrollment.refresh_from_db()
-        assert enrollment.status == Enrollment.Status.REGISTERED

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -18,7 +19,6 @@ from certifications.kdla_rules import PART_TIME_APPLICATION, load_kdla_rules
 from certifications.models import ExternalFile, Registration
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
 from courses.models import Course
-from courses.services.enrollments import course_complete, course_register
 from credits.models import CreditRequest
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.keyboard import (
@@ -26,6 +26,7 @@ from tests.e2e.keyboard import (
     assert_refusal_is_announced,
     check_every_focus_indicator,
 )
+from tests.e2e.portal_course import take_portal_course_by_keyboard
 from tests.factories import PASSWORD, LibraryFactory, UserFactory
 from tests.fixtures.documents import PDF_BYTES
 
@@ -47,12 +48,15 @@ def assert_focus_is_on_message(page: Page, text: str) -> None:
     )
 
 
-def complete_the_four_part_time_courses(email: str) -> None:
-    """The four Learning Portal courses are finished outside this test (the course pages have
-    keyboard tests of their own); here they are recorded through the enrollment service."""
-    person = User.objects.get(email=email)
+def take_the_four_part_time_courses(casey: KeyboardUser, base_url: str) -> None:
+    """Each course page is opened by its address; then Register, every lesson read to its
+    end and every quiz passed, with the keyboard only."""
+    page = casey.page
     for course in Course.objects.filter(title__in=PART_TIME_REQUIRED_COURSES):
-        course_complete(enrollment=course_register(user=person, course=course))
+        page.goto(f"{base_url}{reverse('course_detail', args=[course.pk])}")
+        opened(page, course.title)
+        casey.activate(page.get_by_role("button", name=f"Register for {course.title}"))
+        take_portal_course_by_keyboard(casey, course.title, check=lambda: assert_accessible(page))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -93,11 +97,11 @@ def test_a_keyboard_user_follows_the_how_to_and_a_reviewer_decides(
         casey.press("Enter")
     opened(page, "Dashboard")
 
-    complete_the_four_part_time_courses("casey@example.org")
+    take_the_four_part_time_courses(casey, live_server.url)
+    page.goto(f"{live_server.url}/dashboard/")
 
     # Register for Course → All categories: KDLA Certifications → Register → Proceed to
     # Checkout → Go to Dashboard.
-    page.reload()
     dashboard_actions = page.get_by_role("navigation", name="Dashboard actions")
     casey.activate(dashboard_actions.get_by_role("link", name="Register for Course"))
     opened(page, "Register for Course")

@@ -1,0 +1,256 @@
+"""Checking, storing and serving SCORM packages.
+
+A package is refused before anything is stored unless it is a zip whose every entry stays
+inside the package (no ``..``, no absolute path, no link), within the limits on entry count,
+total size and compression ratio (zip bombs), holding no program or macro-bearing document,
+with an ``imsmanifest.xml`` (parsed with defusedxml) that names a launch file the zip contains.
+The checked files are then written to private storage (the default storage: a folder on disk
+or a private S3 bucket) under a prefix of their own.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+import uuid
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from defusedxml import ElementTree
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+
+from accounts.models import User
+from courses.models import CourseModule, ScormPackage
+
+MAX_ENTRIES = 5000
+MAX_TOTAL_BYTES = 500 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MANIFEST = "imsmanifest.xml"
+# Programs and documents that can carry macros: never part of web content a browser plays.
+REFUSED_SUFFIXES = {
+    ".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".msp", ".scr", ".pif", ".cpl", ".sys",
+    ".sh", ".bash", ".ps1", ".psm1", ".vbs", ".vbe", ".wsf", ".wsh", ".jar", ".apk", ".app",
+    ".dmg", ".deb", ".rpm", ".elf", ".so", ".dylib", ".py", ".php", ".pl", ".cgi", ".asp",
+    ".aspx", ".jsp", ".lnk", ".reg", ".hta",
+    ".docm", ".dotm", ".xlsm", ".xltm", ".xlam", ".pptm", ".potm", ".ppsm", ".ppam", ".sldm",
+}  # fmt: skip
+# Windows (MZ), Linux (ELF) and macOS (Mach-O) program headers, whatever the file is called.
+PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
+
+
+@dataclass(frozen=True)
+class CheckedManifest:
+    standard: str
+    title: str
+    launch_path: str
+    mastery_score: Decimal | None
+    completion_threshold: Decimal | None
+    scaled_passing_score: Decimal | None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attribute(element, name: str) -> str:
+    for key, value in element.attrib.items():
+        if _local(key).lower() == name.lower():
+            return value.strip()
+    return ""
+
+
+def _children(element, name: str):
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _descendants(element, name: str):
+    return [child for child in element.iter() if _local(child.tag) == name]
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.strip()) if text and text.strip() else None
+    except InvalidOperation:
+        return None
+
+
+def _entry_path_refusal(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return f"The package contains a file with an absolute path ({name}); it was refused."
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        return f"The package contains a path outside the package ({name}); it was refused."
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return f"The package contains a link ({name}); links are not accepted."
+    suffix = posixpath.splitext(name.lower())[1]
+    if suffix in REFUSED_SUFFIXES:
+        return (
+            f"The package contains a program or a document with macros ({name}); "
+            "SCORM packages may only hold web content."
+        )
+    return None
+
+
+def _checked_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise ValidationError(
+            f"The package has {len(entries)} files; at most {MAX_ENTRIES} are accepted."
+        )
+    total = sum(info.file_size for info in entries)
+    if total > MAX_TOTAL_BYTES:
+        raise ValidationError(
+            f"The package unpacks to more than {MAX_TOTAL_BYTES // (1024 * 1024)} MB; "
+            "it was refused."
+        )
+    for info in entries:
+        refusal = _entry_path_refusal(info)
+        if refusal:
+            raise ValidationError(refusal)
+        if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise ValidationError(
+                f"{info.filename} expands more than {MAX_COMPRESSION_RATIO} times its packed "
+                "size, as a zip bomb does; the package was refused."
+            )
+    return [info for info in entries if not info.is_dir()]
+
+
+def _checked_manifest(archive: zipfile.ZipFile, names: set[str]) -> CheckedManifest:
+    if MANIFEST not in names:
+        raise ValidationError(
+            "The package has no imsmanifest.xml at its top level, so it is not a SCORM package."
+        )
+    try:
+        root = ElementTree.fromstring(archive.read(MANIFEST))
+    except Exception as error:  # defusedxml raises several kinds for hostile or broken XML
+        raise ValidationError("The package's imsmanifest.xml could not be read as XML.") from error
+    versions = _descendants(root, "schemaversion")
+    version_text = (versions[0].text or "").strip() if versions else ""
+    standard = (
+        ScormPackage.Standard.SCORM_2004
+        if "2004" in version_text or "CAM 1.3" in version_text
+        else ScormPackage.Standard.SCORM_12
+    )
+    resources = {
+        _attribute(resource, "identifier"): resource for resource in _descendants(root, "resource")
+    }
+    organizations = _descendants(root, "organization")
+    items = _descendants(organizations[0], "item") if organizations else []
+    launch_item = next(
+        (item for item in items if _attribute(item, "identifierref") in resources), None
+    )
+    if launch_item is None:
+        raise ValidationError(
+            "The package's imsmanifest.xml names no item with a resource to launch."
+        )
+    resource = resources[_attribute(launch_item, "identifierref")]
+    base = _attribute(resource, "base")
+    href = _attribute(resource, "href")
+    launch_path = posixpath.normpath(posixpath.join(base, href.split("?", 1)[0].split("#", 1)[0]))
+    if not href or launch_path.startswith("../") or launch_path not in names:
+        raise ValidationError(
+            f"The launch file named in imsmanifest.xml ({href or 'none'}) is not in the package."
+        )
+    titles = _children(organizations[0], "title") if organizations else []
+    threshold = _descendants(launch_item, "completionThreshold")
+    passing = _descendants(launch_item, "minNormalizedMeasure")
+    mastery = _descendants(launch_item, "masteryscore")
+    threshold_value = (
+        _decimal(_attribute(threshold[0], "minProgressMeasure") or (threshold[0].text or ""))
+        if threshold
+        else None
+    )
+    return CheckedManifest(
+        standard=standard,
+        title=(titles[0].text or "").strip()[:300] if titles else "",
+        launch_path=launch_path,
+        mastery_score=_decimal(mastery[0].text or "") if mastery else None,
+        completion_threshold=threshold_value,
+        scaled_passing_score=_decimal(passing[0].text or "") if passing else None,
+    )
+
+
+def _refuse_programs(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    for info in entries:
+        with archive.open(info) as member:
+            if member.read(4).startswith(PROGRAM_MAGIC):
+                raise ValidationError(
+                    f"The package contains a program ({info.filename}); SCORM packages may "
+                    "only hold web content."
+                )
+
+
+def scorm_package_checked(upload: IO[bytes]) -> tuple[CheckedManifest, list[zipfile.ZipInfo]]:
+    """Refuses anything but a well-formed, contained SCORM package (see the module's doc)."""
+    if not zipfile.is_zipfile(upload):
+        raise ValidationError(
+            "The file is not a zip file. Upload the .zip your authoring tool exported."
+        )
+    upload.seek(0)
+    archive = zipfile.ZipFile(upload)
+    entries = _checked_entries(archive)
+    manifest = _checked_manifest(archive, {info.filename for info in entries})
+    _refuse_programs(archive, entries)
+    return manifest, entries
+
+
+@transaction.atomic
+def scorm_package_upload(
+    *, module: CourseModule, upload: IO[bytes], original_name: str, uploaded_by: User
+) -> ScormPackage:
+    """Checks the package, stores its files privately and records it as the module's next
+    version."""
+    if module.kind != CourseModule.Kind.SCORM:
+        raise ValidationError(f"{module.title} is not a SCORM module.")
+    manifest, entries = scorm_package_checked(upload)
+    prefix = f"scorm/{uuid.uuid4().hex}"
+    for info in entries:
+        # Storage cleans file names (spaces, odd characters); a package whose pages link to
+        # names that would change cannot be played, so it is refused before anything is written.
+        if (
+            default_storage.generate_filename(f"{prefix}/{info.filename}")
+            != f"{prefix}/{info.filename}"
+        ):
+            raise ValidationError(
+                f"The package has a file whose name cannot be stored as it is ({info.filename}). "
+                "Re-export it with file names made of letters, digits, dots, dashes and underscores."
+            )
+    module = CourseModule.objects.select_for_update().get(pk=module.pk)
+    last = ScormPackage.objects.filter(module=module).aggregate(last=Max("version"))["last"]
+    archive = zipfile.ZipFile(upload)
+    for info in entries:
+        stored = default_storage.save(f"{prefix}/{info.filename}", ContentFile(archive.read(info)))
+        if stored != f"{prefix}/{info.filename}":
+            raise ValidationError(f"{info.filename} could not be stored under its own name.")
+    return ScormPackage.objects.create(
+        module=module,
+        version=(last or 0) + 1,
+        standard=manifest.standard,
+        title=manifest.title,
+        launch_path=manifest.launch_path,
+        storage_prefix=prefix,
+        original_name=original_name[:255],
+        entry_count=len(entries),
+        total_bytes=sum(info.file_size for info in entries),
+        mastery_score=manifest.mastery_score,
+        completion_threshold=manifest.completion_threshold,
+        scaled_passing_score=manifest.scaled_passing_score,
+        uploaded_by=uploaded_by,
+    )
+
+
+def scorm_package_file_path(*, package: ScormPackage, path: str) -> str | None:
+    """The storage name of a file of the package, or None for a path that leaves it."""
+    if "\\" in path or "\x00" in path:
+        return None
+    normal = posixpath.normpath(path)
+    if normal.startswith(("/", "../")) or normal in ("..", "."):
+        return None
+    return f"{package.storage_prefix}/{normal}"

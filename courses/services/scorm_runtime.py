@@ -1,0 +1,205 @@
+"""The SCORM runtime's server side: launching a package, accepting the player's commits and
+deciding completion from the committed data.
+
+The commit is the hot path (every few seconds for every learner playing), so it runs a fixed
+number of queries: one locked read of the attempt with its enrollment and package, one update.
+Commits carry a sequence number; one not newer than the last accepted is refused, so an old
+commit replayed (or a second tab's stale one) never overwrites newer progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage
+from courses.services.modules import complete_module_for_enrollment
+
+MAX_RUNTIME_DATA_CHARS = 256 * 1024
+
+
+class StaleCommit(ValidationError):
+    """A commit older than the one already accepted."""
+
+
+COMMIT_KEY_SALT = "courses.scorm-commit"
+
+
+def scorm_commit_key(*, attempt: ScormAttempt) -> str:
+    """A key for the attempt's commit address. The player's final commit may go out with
+    ``navigator.sendBeacon``, which cannot carry the CSRF header; the key, known only to the
+    page the portal served the learner, stands in for it."""
+    return (
+        signing.Signer(salt=COMMIT_KEY_SALT)
+        .sign(f"{attempt.pk}:{attempt.enrollment.user_id}")
+        .split(":", 2)[-1]
+    )
+
+
+def scorm_commit_key_valid(*, attempt_id: int, user: User, key: str) -> bool:
+    signer = signing.Signer(salt=COMMIT_KEY_SALT)
+    try:
+        return signer.unsign(f"{attempt_id}:{user.pk}:{key}") == f"{attempt_id}:{user.pk}"
+    except signing.BadSignature:
+        return False
+
+
+def scorm_current_package(*, module: CourseModule) -> ScormPackage | None:
+    return ScormPackage.objects.filter(module=module).order_by("-version").first()
+
+
+def scorm_attempt_launch(*, enrollment: Enrollment, module: CourseModule) -> ScormAttempt:
+    """The learner's attempt, resumed with the package version it started with, or a new one
+    with the current version."""
+    if module.course_id != enrollment.course_id:
+        raise ValidationError(f"{module.title} is not part of {enrollment.course.title}.")
+    attempt = (
+        ScormAttempt.objects.filter(enrollment=enrollment, module=module)
+        .select_related("package")
+        .first()
+    )
+    if attempt is not None:
+        return attempt
+    package = scorm_current_package(module=module)
+    if package is None:
+        raise ValidationError(f"{module.title} has no package yet; check back soon.")
+    try:
+        with transaction.atomic():
+            return ScormAttempt.objects.create(
+                enrollment=enrollment, module=module, package=package
+            )
+    except IntegrityError:
+        return ScormAttempt.objects.select_related("package").get(
+            enrollment=enrollment, module=module
+        )
+
+
+def _value(cmi: dict[str, Any], dotted: str) -> str:
+    """A value of the committed data: nested as scorm-again renders it (``{"cmi": {"core":
+    {...}}}``, the ``cmi`` level optional) or flattened (``{"cmi.core.lesson_status": ...}``)."""
+    if dotted in cmi:
+        return str(cmi[dotted])
+    node: Any = cmi["cmi"] if isinstance(cmi.get("cmi"), dict) else cmi
+    for part in dotted.removeprefix("cmi.").split("."):
+        if not isinstance(node, dict) or part not in node:
+            return ""
+        node = node[part]
+    return "" if isinstance(node, dict | list) or node is None else str(node)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text != "" else None
+    except InvalidOperation:
+        return None
+
+
+@dataclass(frozen=True)
+class ScormOutcome:
+    lesson_status: str
+    completion_status: str
+    success_status: str
+    score_raw: Decimal | None
+    score_scaled: Decimal | None
+    complete: bool
+
+
+def scorm_outcome(*, package: ScormPackage, cmi: dict[str, Any]) -> ScormOutcome:
+    """What the server decides from the data: SCORM 1.2 is complete when lesson_status is
+    passed or completed (failed is not); SCORM 2004 when completion_status is completed and
+    success_status is not failed, with the manifest's completion threshold and passing score
+    applied to the progress measure and scaled score when the package reports them."""
+    if package.standard == ScormPackage.Standard.SCORM_12:
+        status = _value(cmi, "cmi.core.lesson_status")
+        raw = _decimal(_value(cmi, "cmi.core.score.raw"))
+        if (
+            package.mastery_score is not None
+            and raw is not None
+            and status
+            in (
+                "completed",
+                "passed",
+                "failed",
+            )
+        ):
+            status = "passed" if raw >= package.mastery_score else "failed"
+        return ScormOutcome(status, "", "", raw, None, status in ("passed", "completed"))
+    completion = _value(cmi, "cmi.completion_status")
+    success = _value(cmi, "cmi.success_status")
+    progress = _decimal(_value(cmi, "cmi.progress_measure"))
+    scaled = _decimal(_value(cmi, "cmi.score.scaled"))
+    if package.completion_threshold is not None and progress is not None:
+        completion = "completed" if progress >= package.completion_threshold else "incomplete"
+    if package.scaled_passing_score is not None and scaled is not None:
+        success = "passed" if scaled >= package.scaled_passing_score else "failed"
+    return ScormOutcome(
+        "",
+        completion,
+        success,
+        _decimal(_value(cmi, "cmi.score.raw")),
+        scaled,
+        completion == "completed" and success != "failed",
+    )
+
+
+@transaction.atomic
+def scorm_commit(
+    *,
+    attempt_id: int,
+    user: User,
+    sequence: int,
+    cmi: dict[str, Any],
+    total_time_seconds: int = 0,
+) -> ScormAttempt:
+    """Stores the runtime data of the person's own attempt and decides completion."""
+    attempt = (
+        ScormAttempt.objects.select_for_update(of=("self",))
+        .select_related("package", "enrollment")
+        .filter(pk=attempt_id, enrollment__user=user)
+        .first()
+    )
+    if attempt is None:
+        raise ValidationError("This SCORM attempt is not yours, or it does not exist.")
+    if not isinstance(cmi, dict) or len(str(cmi)) > MAX_RUNTIME_DATA_CHARS:
+        raise ValidationError("The runtime data sent is not a SCORM data model or is too large.")
+    if sequence <= attempt.sequence:
+        raise StaleCommit(
+            f"Commit {sequence} is older than commit {attempt.sequence}, already saved; it was "
+            "not applied."
+        )
+    outcome = scorm_outcome(package=attempt.package, cmi=cmi)
+    now = timezone.now()
+    changes = {
+        "sequence": sequence,
+        "runtime_data": cmi,
+        "lesson_status": outcome.lesson_status,
+        "completion_status": outcome.completion_status,
+        "success_status": outcome.success_status,
+        "score_raw": outcome.score_raw,
+        "score_scaled": outcome.score_scaled,
+        "last_commit_at": now,
+        "total_time_seconds": max(int(total_time_seconds), attempt.total_time_seconds),
+    }
+    for field, value in changes.items():
+        setattr(attempt, field, value)
+    if outcome.complete and attempt.completed_at is None:
+        # Once, with History: the attempt's completion and the module's.
+        attempt.completed_at = now
+        attempt.save()
+        score = attempt.score_raw if attempt.score_raw is not None else None
+        complete_module_for_enrollment(
+            enrollment=attempt.enrollment,
+            module=attempt.module,
+            score_percent=int(score) if score is not None and 0 <= score <= 100 else None,
+        )
+    else:
+        # The frequent case: one UPDATE, no History row per heartbeat.
+        ScormAttempt.objects.filter(pk=attempt.pk).update(**changes)
+    return attempt

@@ -1,0 +1,347 @@
+"""SCORM packages: checked before storing, versioned, served only to their learners; the
+runtime's commits are the learner's own, in order, and the server decides completion."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from courses.models import CourseModule, Enrollment, ModuleCompletion, ScormAttempt, ScormPackage
+from courses.services.scorm_packages import scorm_package_upload
+from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit, scorm_commit_key
+from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
+from tests.fixtures.scorm_packages import scorm_package_zip, zip_bomb, zip_with_symlink
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scorm_module():
+    course = CourseFactory(title="Customer Service Basics")
+    return CourseModule.objects.create(
+        course=course, position=1, title="Service in practice", kind=CourseModule.Kind.SCORM
+    )
+
+
+@pytest.fixture
+def manager():
+    return UserFactory(is_staff=True, email="manager@example.org")
+
+
+def upload(module, manager, content: bytes, name: str = "package.zip") -> ScormPackage:
+    return scorm_package_upload(
+        module=module, upload=io.BytesIO(content), original_name=name, uploaded_by=manager
+    )
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT) / "scorm"
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+class TestUpload:
+    def test_it_stores_a_scorm_12_package_privately(self, scorm_module, manager):
+        package = upload(scorm_module, manager, scorm_package_zip(standard="1.2", mastery="80"))
+        assert (package.version, package.standard, package.launch_path) == (1, "1.2", "index.html")
+        assert package.title == "Customer service in practice"
+        assert package.mastery_score == 80
+        assert sorted(path.name for path in stored_files()) == [
+            "imsmanifest.xml",
+            "index.html",
+            "sco.js",
+        ]
+        assert package.history.count() == 1
+
+    def test_it_reads_a_scorm_2004_manifest(self, scorm_module, manager):
+        package = upload(
+            scorm_module, manager, scorm_package_zip(standard="2004", threshold="0.75")
+        )
+        assert package.standard == "2004"
+        assert package.scaled_passing_score == Decimal("0.8")
+        assert package.completion_threshold == Decimal("0.75")
+
+    def test_a_new_upload_is_a_new_version_and_learners_keep_theirs(self, scorm_module, manager):
+        first = upload(scorm_module, manager, scorm_package_zip())
+        enrollment = EnrollmentFactory(course=scorm_module.course)
+        attempt = scorm_attempt_launch(enrollment=enrollment, module=scorm_module)
+        second = upload(scorm_module, manager, scorm_package_zip(title="Second edition"))
+        assert second.version == 2
+        assert scorm_attempt_launch(enrollment=enrollment, module=scorm_module) == attempt
+        assert attempt.package == first
+        newcomer = EnrollmentFactory(course=scorm_module.course)
+        assert scorm_attempt_launch(enrollment=newcomer, module=scorm_module).package == second
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (b"not a zip at all", "The file is not a zip file."),
+            (
+                scorm_package_zip(include_manifest=False),
+                "The package has no imsmanifest.xml at its top level",
+            ),
+            (
+                scorm_package_zip(include_launch=False),
+                "The launch file named in imsmanifest.xml (index.html) is not in the package.",
+            ),
+            (
+                scorm_package_zip(extra={"../../outside.html": b"x"}),
+                "The package contains a path outside the package (../../outside.html)",
+            ),
+            (
+                scorm_package_zip(extra={"/etc/cron.d/evil": b"x"}),
+                "The package contains a file with an absolute path (/etc/cron.d/evil)",
+            ),
+            (zip_with_symlink(), "The package contains a link (link.html)"),
+            (zip_bomb(), "padding.html expands more than 100 times its packed size"),
+            (
+                scorm_package_zip(extra={"tools/setup.exe": b"MZ\x90\x00"}),
+                "The package contains a program or a document with macros (tools/setup.exe)",
+            ),
+            (
+                scorm_package_zip(extra={"handout.docm": b"PK"}),
+                "The package contains a program or a document with macros (handout.docm)",
+            ),
+            (
+                scorm_package_zip(extra={"images/logo.png": b"\x7fELF\x02\x01"}),
+                "The package contains a program (images/logo.png)",
+            ),
+            (
+                scorm_package_zip(include_manifest=False, extra={"imsmanifest.xml": b"<manifest"}),
+                "could not be read as XML",
+            ),
+        ],
+        ids=[
+            "not-zip",
+            "no-manifest",
+            "no-launch-file",
+            "dot-dot",
+            "absolute",
+            "symlink",
+            "zip-bomb",
+            "executable",
+            "macro-document",
+            "disguised-program",
+            "broken-manifest",
+        ],
+    )
+    def test_it_refuses_a_bad_package_and_stores_nothing(
+        self, scorm_module, manager, content, message
+    ):
+        with pytest.raises(ValidationError) as refusal:
+            upload(scorm_module, manager, content)
+        assert message in " ".join(refusal.value.messages)
+        assert not ScormPackage.objects.exists()
+        assert stored_files() == []
+
+    def test_it_refuses_an_xml_bomb_in_the_manifest(self, scorm_module, manager):
+        bomb = (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><manifest>&lol2;</manifest>'
+        )
+        with pytest.raises(ValidationError, match="could not be read as XML"):
+            upload(
+                scorm_module,
+                manager,
+                scorm_package_zip(include_manifest=False, extra={"imsmanifest.xml": bomb}),
+            )
+        assert not ScormPackage.objects.exists()
+
+    def test_it_refuses_too_many_files(self, scorm_module, manager, monkeypatch):
+        monkeypatch.setattr("courses.services.scorm_packages.MAX_ENTRIES", 3)
+        with pytest.raises(ValidationError, match="The package has 4 files; at most 3"):
+            upload(scorm_module, manager, scorm_package_zip(extra={"a.css": b"a"}))
+        assert stored_files() == []
+
+
+@pytest.fixture
+def attempt_12(scorm_module, manager):
+    upload(scorm_module, manager, scorm_package_zip(standard="1.2"))
+    enrollment = EnrollmentFactory(course=scorm_module.course)
+    return scorm_attempt_launch(enrollment=enrollment, module=scorm_module)
+
+
+@pytest.fixture
+def attempt_2004(scorm_module, manager):
+    upload(scorm_module, manager, scorm_package_zip(standard="2004"))
+    enrollment = EnrollmentFactory(course=scorm_module.course)
+    return scorm_attempt_launch(enrollment=enrollment, module=scorm_module)
+
+
+def commit(attempt, sequence, cmi):
+    return scorm_commit(
+        attempt_id=attempt.pk, user=attempt.enrollment.user, sequence=sequence, cmi=cmi
+    )
+
+
+def course_completed(attempt) -> bool:
+    return Enrollment.objects.get(pk=attempt.enrollment_id).status == "COMPLETED"
+
+
+class TestRuntime:
+    def test_scorm_12_passed_completes_the_course(self, attempt_12):
+        commit(attempt_12, 1, {"core": {"lesson_status": "incomplete", "lesson_location": "2"}})
+        assert not course_completed(attempt_12)
+        commit(attempt_12, 2, {"core": {"lesson_status": "passed", "score": {"raw": "90"}}})
+        assert course_completed(attempt_12)
+        assert ModuleCompletion.objects.get().score_percent == 90
+
+    def test_it_reads_the_data_as_scorm_again_renders_it(self, attempt_2004):
+        cmi = {"cmi": {"completion_status": "completed", "success_status": "passed",
+                       "score": {"scaled": "0.9", "raw": "90"}}}  # fmt: skip
+        commit(attempt_2004, 1, cmi)
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.completion_status, attempt.success_status) == ("completed", "passed")
+        assert attempt.score_raw == 90
+        assert course_completed(attempt_2004)
+
+    def test_scorm_12_failed_does_not_complete(self, attempt_12):
+        commit(attempt_12, 1, {"core": {"lesson_status": "failed", "score": {"raw": "40"}}})
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.lesson_status, attempt.completed_at) == ("failed", None)
+        assert not course_completed(attempt_12)
+
+    def test_scorm_2004_completed_and_not_failed_completes(self, attempt_2004):
+        commit(attempt_2004, 1, {"completion_status": "completed", "success_status": "failed"})
+        assert not course_completed(attempt_2004)
+        commit(attempt_2004, 2, {"completion_status": "completed", "success_status": "unknown"})
+        assert course_completed(attempt_2004)
+
+    def test_scorm_2004_applies_the_manifests_passing_score(self, attempt_2004):
+        cmi = {
+            "completion_status": "completed",
+            "success_status": "passed",
+            "score": {"scaled": "0.5"},
+        }
+        commit(attempt_2004, 1, cmi)
+        attempt = ScormAttempt.objects.get()
+        assert attempt.success_status == "failed"  # 0.5 is under the manifest's 0.8
+        assert not course_completed(attempt_2004)
+
+    def test_resumes_from_the_saved_data(self, attempt_12):
+        commit(attempt_12, 1, {"core": {"lesson_location": "2"}, "suspend_data": "seen:2"})
+        resumed = scorm_attempt_launch(enrollment=attempt_12.enrollment, module=attempt_12.module)
+        assert resumed.runtime_data == {"core": {"lesson_location": "2"}, "suspend_data": "seen:2"}
+        assert resumed.sequence == 1
+
+    def test_an_out_of_order_commit_is_refused(self, attempt_12):
+        commit(attempt_12, 5, {"core": {"lesson_location": "3"}})
+        with pytest.raises(ValidationError) as refusal:
+            commit(attempt_12, 4, {"core": {"lesson_location": "1"}})
+        assert refusal.value.messages == [
+            "Commit 4 is older than commit 5, already saved; it was not applied."
+        ]
+        assert ScormAttempt.objects.get().runtime_data == {"core": {"lesson_location": "3"}}
+
+    def test_a_commit_to_someone_elses_attempt_is_refused(self, attempt_12):
+        with pytest.raises(ValidationError, match="This SCORM attempt is not yours"):
+            scorm_commit(
+                attempt_id=attempt_12.pk,
+                user=UserFactory(),
+                sequence=1,
+                cmi={"core": {"lesson_status": "passed"}},
+            )
+        assert ScormAttempt.objects.get().sequence == 0
+        assert not course_completed(attempt_12)
+
+    def test_a_repeated_passing_commit_credits_once(self, attempt_12):
+        commit(attempt_12, 1, {"core": {"lesson_status": "passed"}})
+        commit(attempt_12, 2, {"core": {"lesson_status": "passed"}})
+        assert ModuleCompletion.objects.count() == 1
+        assert course_completed(attempt_12)
+
+
+def commit_url(attempt) -> str:
+    return f"{reverse('scorm_commit', args=[attempt.pk])}?key={scorm_commit_key(attempt=attempt)}"
+
+
+class TestViews:
+    def test_a_commit_without_its_key_is_refused(self, client, attempt_12):
+        client.force_login(attempt_12.enrollment.user)
+        body = json.dumps({"sequence": 1, "cmi": {"core": {"lesson_status": "passed"}}})
+        for url in [
+            reverse("scorm_commit", args=[attempt_12.pk]),
+            reverse("scorm_commit", args=[attempt_12.pk]) + "?key=forged",
+        ]:
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 403
+            assert response.json()["message"] == (
+                "This SCORM attempt is not yours, or it does not exist."
+            )
+        assert ScormAttempt.objects.get().sequence == 0
+
+    def test_the_commit_endpoint_runs_a_fixed_number_of_queries(
+        self, client, attempt_12, django_assert_num_queries
+    ):
+        client.force_login(attempt_12.enrollment.user)
+        url = commit_url(attempt_12)
+        client.post(url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json")
+        for sequence in (2, 3):
+            body = {"sequence": sequence, "cmi": {"core": {"lesson_location": str(sequence)}}}
+            # Session and user, then the commit itself: one locked read of the attempt with
+            # its enrollment and package, one UPDATE; the same whatever the data's size.
+            with django_assert_num_queries(6):
+                response = client.post(url, json.dumps(body), content_type="application/json")
+            assert response.json() == {"result": True, "errorCode": 0}
+
+    def test_the_commit_endpoint_answers_refusals_in_scorm_terms(self, client, attempt_12):
+        client.force_login(attempt_12.enrollment.user)
+        url = commit_url(attempt_12)
+        ok = client.post(
+            url, json.dumps({"sequence": 2, "cmi": {}}), content_type="application/json"
+        )
+        assert ok.status_code == 200
+        stale = client.post(
+            url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json"
+        )
+        assert stale.status_code == 409
+        assert stale.json()["result"] is False
+        assert "older than commit 2" in stale.json()["message"]
+        bad = client.post(url, "sequence=3", content_type="text/plain")
+        assert bad.status_code == 400
+        client.force_login(UserFactory())
+        other = client.post(
+            url, json.dumps({"sequence": 9, "cmi": {}}), content_type="application/json"
+        )
+        assert other.status_code == 403
+        assert ScormAttempt.objects.get().sequence == 2
+
+    def test_package_files_are_served_to_enrolled_people_with_a_restrictive_policy(
+        self, client, attempt_12
+    ):
+        package = attempt_12.package
+        url = reverse("scorm_package_file", args=[package.pk, "index.html"])
+        client.force_login(UserFactory())
+        assert client.get(url).status_code == 404
+        client.force_login(attempt_12.enrollment.user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"Page 1 of 3" in b"".join(response.streaming_content)
+        assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+    def test_a_path_outside_the_package_is_not_served(self, client, attempt_12, manager):
+        other = upload(attempt_12.module, manager, scorm_package_zip(title="Other"))
+        client.force_login(attempt_12.enrollment.user)
+        for path in ["../" + other.storage_prefix.split("/")[1] + "/index.html", "a/../../x"]:
+            url = (
+                reverse("scorm_package_file", args=[attempt_12.package.pk, "x"]).removesuffix("x")
+                + path
+            )
+            assert client.get(url).status_code == 404
+
+    def test_the_player_page_has_a_titled_frame_and_no_inline_script(self, client, attempt_12):
+        client.force_login(attempt_12.enrollment.user)
+        response = client.get(
+            reverse("course_module", args=[attempt_12.module.course_id, attempt_12.module_id])
+        )
+        html = response.content.decode()
+        assert 'title="Service in practice (SCORM package)"' in html
+        assert "data-commit-url" in html and "scorm12.min.js" in html
+        assert "<script>" not in html
