@@ -36,6 +36,10 @@ from certifications.review_admin import (
     us_date,
     us_datetime,
 )
+from certifications.services.earned import (
+    earned_refresh_for_credential_type,
+    earned_refresh_for_people,
+)
 from certifications.services.reviews import external_file_approve, external_file_reject
 
 
@@ -88,6 +92,13 @@ class CredentialTypeAdmin(ReadOnlyHistoryAdmin):
     # The browser's own selects (these tables are small): the admin's autocomplete has no
     # accessible name while empty (axe "aria-input-field-name"), and its two-box selector
     # puts aria-label on plain spans (axe "aria-prohibited-attr").
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the many-to-many fields (prerequisite courses) are saved, in the same
+        # transaction: the stored earned hours never lag behind a rule edit.
+        super().save_related(request, form, formsets, change)
+        if change:
+            earned_refresh_for_credential_type(credential_type=form.instance)
 
 
 class CredentialTypeFilter(admin.SimpleListFilter):
@@ -191,6 +202,11 @@ class RegistrationAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # New dates move hours between the person's cycles: recompute them in this transaction.
+        super().save_model(request, obj, form, change)
+        earned_refresh_for_people(people_ids=[obj.user_id])
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         every_field = [field.name for field in self.model._meta.concrete_fields]

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import PART_TIME_HOURS_LIMIT, User
+from certifications.lifecycle import renewal_opens_on
 from certifications.models import CredentialType, DocumentType, ExternalFile, Registration
 from certifications.selectors import current_credential_types
 from courses.models import Enrollment
@@ -168,7 +169,12 @@ def _application_step(row: CredentialRow, today: datetime.date) -> str:
 
 
 def _renewal_credits_step(
-    row: CredentialRow, unlocks: list[CredentialType], open_codes: set[str]
+    row: CredentialRow,
+    unlocks: list[CredentialType],
+    open_codes: set[str],
+    *,
+    initial_applications: list[CredentialType],
+    today: datetime.date,
 ) -> str:
     registration = row.registration
     required = row.credential_type.required_credits
@@ -179,13 +185,20 @@ def _renewal_credits_step(
         )
     if registration.status == Registration.Status.COMPLETED:
         available = [unlocked.name for unlocked in unlocks if unlocked.code not in open_codes]
+        opens_on = renewal_opens_on(registration)
+        if available and opens_on is not None and today < opens_on:
+            return f"Completed — {' or '.join(available)} opens on {format_day(opens_on)}"
         if available:
             return f"Completed — you can now register for {' or '.join(available)}"
         return "Completed"
-    return (
+    ended = (
         f"This cycle ended on {format_day(registration.cycle_end)} with "
         f"{format_hours(registration.earned_credits)} of {format_hours(required)} contact hours."
     )
+    if initial_applications:
+        names = " or ".join(initial.name for initial in initial_applications)
+        return f"{ended} To be certified again, register for {names}."
+    return ended
 
 
 def _is_relevant_initial_application(
@@ -268,7 +281,20 @@ def build_dashboard(*, user: User) -> Dashboard:
                 if credential.requires_completed is not None
                 and credential.requires_completed.code == registration.credential_code
             ]
-            row.next_step = _renewal_credits_step(row, unlocks, open_codes)
+            initial_applications = [
+                credential
+                for credential in applications
+                if credential.kind == CredentialType.Kind.INITIAL_APPLICATION
+                and credential.leads_to is not None
+                and credential.leads_to.code == registration.credential_code
+            ]
+            row.next_step = _renewal_credits_step(
+                row,
+                unlocks,
+                open_codes,
+                initial_applications=initial_applications,
+                today=today,
+            )
         else:
             row.next_step = _application_step(row, today)
         rows.append(row)

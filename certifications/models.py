@@ -111,6 +111,18 @@ class CredentialType(models.Model):
         blank=True,
         help_text="Most asynchronous hours that may count; empty means no limit.",
     )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Renewal credits only: how many days before the cycle ends the renewal "
+        "application opens (the hours must still be met). Empty: it opens as soon as the hours "
+        "are met.",
+    )
+    grace_period_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Renewal credits only: days after the cycle ends before a cycle short of "
+        "hours lapses. Hours must still be dated inside the cycle.",
+    )
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import CompletedHoursResource
+from certifications.services.earned import earned_refresh_for_course
 from courses import admin_asynchronous  # noqa: F401
 from courses.models import Category, Course, Enrollment, Provider
 
@@ -39,6 +40,13 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("format", "active", "category", "provider__is_approved_async_source")
     search_fields = ("title", "description", "provider__name")
     ordering = ("title", "pk")
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        # New contact hours change the earned hours of everyone who completed the course,
+        # recomputed in this transaction so no page or job reads a stale total.
+        super().save_model(request, obj, form, change)
+        if change:
+            earned_refresh_for_course(course=obj)
 
 
 @admin.register(Enrollment)
