@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import PART_TIME_HOURS_LIMIT, User
 from certifications.lifecycle import renewal_opens_on
-from certifications.models import CredentialType, DocumentType, ExternalFile, Registration
+from certifications.models import (
+    CredentialType,
+    DeadlineExtension,
+    DocumentType,
+    ExternalFile,
+    Registration,
+)
 from certifications.selectors import current_credential_types
 from courses.models import Enrollment
 from credits.models import CreditRequest
@@ -73,6 +79,16 @@ class CredentialRow:
         return min(100, int(self.registration.earned_credits * 100 / required))
 
     @property
+    def extension_text(self) -> str:
+        """The latest extension KDLA granted this registration, in the person's words."""
+        deadline = getattr(self.registration, "extension_deadline", None)
+        if not deadline:
+            return ""
+        what = DeadlineExtension.Deadline(deadline).label
+        new_date = format_day(self.registration.extension_new_date)
+        return f"{what} extended by KDLA to {new_date}: {self.registration.extension_reason}"
+
+    @property
     def upload_missing(self) -> bool:
         return bool(self.missing_documents) and self.upload_days_left is not None
 
@@ -96,8 +112,17 @@ def _user_registrations(user: User) -> list[Registration]:
     filling_files = ExternalFile.objects.filter(status__in=FILLING_FILE_STATUSES).only(
         "id", "registration_id", "document_type_id", "status"
     )
+    latest_extension = DeadlineExtension.objects.filter(registration=OuterRef("pk")).order_by(
+        "-granted_at", "-pk"
+    )
     return list(
         Registration.objects.filter(user=user)
+        .annotate(
+            # Subqueries of the same query: the page's query count does not change.
+            extension_deadline=Subquery(latest_extension.values("deadline")[:1]),
+            extension_new_date=Subquery(latest_extension.values("new_date")[:1]),
+            extension_reason=Subquery(latest_extension.values("reason")[:1]),
+        )
         .select_related("credential_type", "credential_type__leads_to")
         .prefetch_related(
             "credential_type__required_document_types",

@@ -3,8 +3,10 @@ screens are in ``courses.admin_asynchronous``, imported here so the admin finds 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -14,6 +16,7 @@ from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import CompletedHoursResource
 from certifications.services.earned import earned_refresh_for_course
 from courses import admin_asynchronous  # noqa: F401
+from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
 
 
@@ -32,8 +35,18 @@ class ProviderAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("name", "url")
 
 
+class CourseForm(forms.ModelForm):
+    def clean_contact_hours(self) -> Decimal:
+        hours = self.cleaned_data["contact_hours"]
+        error = course_hours_error(hours) if hours is not None else None
+        if error:
+            raise forms.ValidationError(error)
+        return hours
+
+
 @admin.register(Course)
 class CourseAdmin(ReadOnlyHistoryAdmin):
+    form = CourseForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "category", "provider", "format", "contact_hours", "active")
     list_select_related = ("category", "provider")

@@ -199,6 +199,8 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Most contact hours one course (portal, live or asynchronous) may claim.
+MAX_COURSE_HOURS = env_int("MAX_COURSE_HOURS", 40)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

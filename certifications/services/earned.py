@@ -223,6 +223,16 @@ def refresh_earned_after_course_completion(*, user_id: int, completed_on: dateti
     registrations_refresh_earned(registration_ids=list(ids))
 
 
+def collecting_cycles_q() -> Q:
+    """The renewal-credits cycles that accept new hours, the same for credit requests and
+    asynchronous completions: ACTIVE, or COMPLETED (extra hours still show on the transcript;
+    the date must still lie inside the cycle). A lapsed cycle is closed."""
+    return Q(
+        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+        status__in=COLLECTING_STATUSES,
+    )
+
+
 def open_registrations_q() -> Q:
     return Q(status__in=Registration.OPEN_STATUSES)
 
