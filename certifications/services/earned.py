@@ -163,16 +163,6 @@ def with_computed_earned(registrations: QuerySet[Registration]) -> QuerySet[Regi
     )
 
 
-def renewal_cycles_collecting_on(*, user_id: int, day: datetime.date) -> QuerySet[Registration]:
-    return Registration.objects.filter(
-        user_id=user_id,
-        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
-        status__in=COLLECTING_STATUSES,
-        cycle_start__lte=day,
-        cycle_end__gte=day,
-    )
-
-
 @transaction.atomic
 def registrations_refresh_earned(*, registration_ids: Iterable[int]) -> list[Registration]:
     """Recompute earned credits and complete (or re-open) renewal-credits cycles.
@@ -216,10 +206,14 @@ def _apply_earned(registration: Registration, earned: Decimal) -> bool:
 
 
 def refresh_earned_after_course_completion(*, user_id: int, completed_on: datetime.date) -> None:
-    """A completed portal course counts toward every collecting cycle containing its date."""
-    ids = renewal_cycles_collecting_on(user_id=user_id, day=completed_on).values_list(
-        "pk", flat=True
-    )
+    """A completed portal course counts toward the cycle containing its date (whatever its
+    status: a lapsed cycle's total still shows what was earned inside it)."""
+    ids = Registration.objects.filter(
+        user_id=user_id,
+        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+        cycle_start__lte=completed_on,
+        cycle_end__gte=completed_on,
+    ).values_list("pk", flat=True)
     registrations_refresh_earned(registration_ids=list(ids))
 
 
