@@ -59,6 +59,7 @@ class CredentialRow:
     """One line of the CREDENTIALS box: the latest cycle of one credential."""
 
     registration: Registration
+    earlier_cycles: list[Registration] = field(default_factory=list)
     missing_documents: list[DocumentType] = field(default_factory=list)
     upload_days_left: int | None = None
     next_step: str = ""
@@ -296,7 +297,15 @@ def build_dashboard(*, user: User) -> Dashboard:
                 )
             )
     for registration in latest_cycle_per_credential(registrations):
-        row = CredentialRow(registration=registration)
+        row = CredentialRow(
+            registration=registration,
+            earlier_cycles=[
+                earlier
+                for earlier in registrations
+                if earlier.credential_code == registration.credential_code
+                and earlier.pk != registration.pk
+            ],
+        )
         row.missing_documents = _missing_documents(registration)
         row.upload_days_left = _upload_days_left(registration, today)
         if row.counts_credits:

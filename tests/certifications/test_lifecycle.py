@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from certifications.lifecycle import (
     TRANSITIONS,
@@ -179,3 +180,31 @@ def test_it_refuses_an_edge_the_table_does_not_have():
     )
     with pytest.raises(TransitionNotAllowed):
         registration_transition(cycle, Event.HOURS_MET, save=False)
+
+
+def test_the_dashboard_reads_well_after_a_renewal(client, time_machine):
+    # The reported bug: after the renewal, cycle 1 vanished from CREDENTIALS and Next steps
+    # invited the person to register for the Renewal Application again.
+    person = UserFactory()
+    cycle_1 = first_cycle(time_machine, person)
+    move_to(time_machine, datetime.date(2028, 5, 1))
+    complete_course(person, CourseFactory(contact_hours=Decimal("4")), datetime.date(2028, 4, 2))
+    decided_credit_request(
+        cycle_1, activity_date=datetime.date(2028, 4, 20), requested="15", approved="12"
+    )
+    approved(credential_register(user=person, credential_type=kdla_credential(RENEWAL_APPLICATION)))
+    client.force_login(person)
+
+    response = client.get(reverse("dashboard"))
+
+    dashboard = response.context["dashboard"]
+    [renewal_row] = [row for row in dashboard.credential_rows if row.counts_credits]
+    assert renewal_row.registration.cycle_start == datetime.date(2032, 2, 9)
+    assert renewal_row.registration.earned_credits == 0
+    assert [earlier.pk for earlier in renewal_row.earlier_cycles] == [cycle_1.pk]
+    html = response.content.decode()
+    assert "02/08/2027 – 02/08/2032: COMPLETED, 16 of 15 contact hours" in html
+    assert "Cycle 02/08/2027 – 02/08/2032" in html  # the credit request's cycle
+    steps = [step.text for step in dashboard.next_steps]
+    assert "15 more contact hours by 02/09/2037" in steps
+    assert not any("register for Part-time Certification- Renewal Application" in s for s in steps)
