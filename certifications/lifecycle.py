@@ -38,6 +38,7 @@ class Event(models.TextChoices):
     UPLOAD_WINDOW_CLOSED = "UPLOAD_WINDOW_CLOSED", "Upload window closed"
     HOURS_MET = "HOURS_MET", "Required contact hours earned"
     HOURS_LOWERED = "HOURS_LOWERED", "Earned contact hours fell below the requirement"
+    RENEWED_WITH_HOURS = "RENEWED_WITH_HOURS", "Renewal approved while the cycle was open"
     CYCLE_ENDED_SHORT = "CYCLE_ENDED_SHORT", "Cycle ended short of hours"
 
 
@@ -55,6 +56,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], dict[str, str]]] = {
     Event.UPLOAD_WINDOW_CLOSED: (APPLICATION_KINDS | CREDIT_KINDS, {Status.ACTIVE: Status.LAPSED}),
     Event.HOURS_MET: (CREDIT_KINDS, {Status.ACTIVE: Status.COMPLETED}),
     Event.HOURS_LOWERED: (CREDIT_KINDS, {Status.COMPLETED: Status.ACTIVE}),
+    # A renewal approved while the cycle is still open (its hours are met, but e.g. one of its
+    # files still awaits review): the cycle is complete and the next one follows it.
+    Event.RENEWED_WITH_HOURS: (
+        CREDIT_KINDS,
+        {Status.ACTIVE: Status.COMPLETED, Status.PENDING_REVIEW: Status.COMPLETED},
+    ),
     Event.CYCLE_ENDED_SHORT: (
         CREDIT_KINDS,
         {Status.ACTIVE: Status.LAPSED, Status.PENDING_REVIEW: Status.LAPSED},

@@ -97,7 +97,7 @@ def _close_open_cycles(*, user: User, credential_code: str, reviewer: User) -> N
     for cycle in open_cycles.select_related("credential_type"):
         cycle._history_user = reviewer
         if cycle.earned_credits >= cycle.credential_type.required_credits:
-            registration_transition(cycle, Event.HOURS_MET)
+            registration_transition(cycle, Event.RENEWED_WITH_HOURS)
         else:
             registration_transition(cycle, Event.CYCLE_ENDED_SHORT)
 
