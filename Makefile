@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format install migrate seed bench bench-pages bench-statistics screenshots clean
+.PHONY: run test test-fast test-slow lint format install migrate seed bench bench-pages bench-statistics screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
@@ -38,6 +38,10 @@ test: install
 # The inner loop: no browser, worker or benchmark tests (the whole suite is `make test`).
 test-fast: install
 	$(PY) -m pytest -m "not e2e and not celery_worker and not bench" $(PYTEST_ARGS)
+
+# The property-based tests of a career's invariants with many more random timelines than CI.
+test-slow: install
+	HYPOTHESIS_EXAMPLES=$${HYPOTHESIS_EXAMPLES:-300} $(PY) -m pytest tests/properties $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("certifications", "credentialtype", ("add", "change", "view")),
     ("certifications", "documenttype", ("add", "change", "view")),
     ("certifications", "registration", ("view",)),
+    # Per-person exceptions: a later upload deadline or cycle end, with a reason.
+    ("certifications", "deadlineextension", ("add", "view")),
     ("notifications", "outboxmessage", ("view",)),
     # Reviewers revoke certificates (with a reason); issuing follows an approval by itself.
     ("certificates", "certificate", ("view", "change")),
@@ -48,6 +50,7 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("certifications", "historicalexternalfile", ("view",)),
     ("certifications", "historicalcredentialtype", ("view",)),
     ("certifications", "historicalregistration", ("view",)),
+    ("certifications", "historicaldeadlineextension", ("view",)),
     ("certificates", "historicalcertificate", ("view",)),
     ("certificates", "historicalnamechangerequest", ("view",)),
     ("credits", "historicalcreditrequest", ("view",)),

@@ -83,7 +83,9 @@ def certificate_issue_for_grant(*, application: Registration, reviewer: User) ->
             "holder_name": cycle.user.full_name,
             "level": application.credential_type.level,
             "credential_name": cycle.credential_type.display_label,
-            "issued_on": cycle.cycle_start,
+            # The day KDLA granted it: a renewal's cycle may only start when the previous
+            # cycle ends, months later.
+            "issued_on": timezone.localdate(),
             "valid_until": cycle.cycle_end,
             "code": new_verification_code(),
             "issued_by": reviewer,

@@ -11,18 +11,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import RegistrationResource
 from certifications.models import (
     CredentialType,
+    DeadlineExtension,
     DocumentType,
     ExternalFile,
     Registration,
@@ -36,6 +38,11 @@ from certifications.review_admin import (
     us_date,
     us_datetime,
 )
+from certifications.services.earned import (
+    earned_refresh_for_credential_type,
+    earned_refresh_for_people,
+)
+from certifications.services.extensions import extension_refusal, registration_extend_deadline
 from certifications.services.reviews import external_file_approve, external_file_reject
 from documents.upload_checks import check_document_upload
 from review.admin_decisions import decision_urls, item_to_decide
@@ -105,6 +112,13 @@ class CredentialTypeAdmin(ReadOnlyHistoryAdmin):
     # The browser's own selects (these tables are small): the admin's autocomplete has no
     # accessible name while empty (axe "aria-input-field-name"), and its two-box selector
     # puts aria-label on plain spans (axe "aria-prohibited-attr").
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the many-to-many fields (prerequisite courses) are saved, in the same
+        # transaction: the stored earned hours never lag behind a rule edit.
+        super().save_related(request, form, formsets, change)
+        if change:
+            earned_refresh_for_credential_type(credential_type=form.instance)
 
 
 class CredentialTypeFilter(admin.SimpleListFilter):
@@ -209,11 +223,81 @@ class RegistrationAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # New dates move hours between the person's cycles: recompute them in this transaction.
+        super().save_model(request, obj, form, change)
+        earned_refresh_for_people(people_ids=[obj.user_id])
+
+    @admin.display(description="extensions")
+    def extend_deadline(self, registration: Registration) -> str:
+        if registration.pk is None:
+            return ""
+        url = reverse("admin:certifications_deadlineextension_add")
+        return format_html(
+            '<a href="{}?registration={}">Extend this person\'s deadline</a>',
+            url,
+            registration.pk,
+        )
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         every_field = [field.name for field in self.model._meta.concrete_fields]
+        every_field.append("extend_deadline")
         if request.user.is_superuser:
             return [name for name in every_field if name not in self.editable_by_superusers]
         return every_field
+
+
+class DeadlineExtensionForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineExtension
+        fields = ("registration", "deadline", "new_date", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        registration = cleaned.get("registration")
+        if registration is not None and cleaned.get("deadline"):
+            refusal = extension_refusal(
+                registration=registration,
+                deadline=cleaned["deadline"],
+                new_date=cleaned.get("new_date"),
+            )
+            if refusal:
+                self.add_error("new_date", refusal)
+        return cleaned
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ReadOnlyHistoryAdmin):
+    """Granted through ``registration_extend_deadline``; kept as granted (no edits, no
+    deletions), with History."""
+
+    form = DeadlineExtensionForm
+    list_display = ("registration", "deadline", "previous_date", "new_date", "granted_by")
+    list_select_related = ("registration__user", "registration__credential_type", "granted_by")
+    list_filter = ("deadline", "granted_at")
+    search_fields = ("registration__user__email", "registration__user__last_name", "reason")
+    raw_id_fields = ("registration",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: DeadlineExtension, form: Any, change: bool
+    ) -> None:
+        try:
+            saved = registration_extend_deadline(
+                registration=obj.registration,
+                deadline=obj.deadline,
+                new_date=obj.new_date,
+                reason=obj.reason,
+                reviewer=request.user,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(refusal_text(error)) from error
+        obj.pk = saved.pk
 
 
 class RejectionForm(forms.Form):

@@ -12,11 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from accounts.models import PART_TIME_HOURS_LIMIT, User
-from certifications.models import CredentialType, DocumentType, ExternalFile, Registration
+from certifications.lifecycle import renewal_opens_on
+from certifications.models import (
+    CredentialType,
+    DeadlineExtension,
+    DocumentType,
+    ExternalFile,
+    Registration,
+)
 from certifications.selectors import current_credential_types
 from courses.models import Enrollment
 from credits.models import CreditRequest
@@ -52,6 +59,7 @@ class CredentialRow:
     """One line of the CREDENTIALS box: the latest cycle of one credential."""
 
     registration: Registration
+    earlier_cycles: list[Registration] = field(default_factory=list)
     missing_documents: list[DocumentType] = field(default_factory=list)
     upload_days_left: int | None = None
     next_step: str = ""
@@ -70,6 +78,16 @@ class CredentialRow:
         if not required:
             return 100
         return min(100, int(self.registration.earned_credits * 100 / required))
+
+    @property
+    def extension_text(self) -> str:
+        """The latest extension KDLA granted this registration, in the person's words."""
+        deadline = getattr(self.registration, "extension_deadline", None)
+        if not deadline:
+            return ""
+        what = DeadlineExtension.Deadline(deadline).label
+        new_date = format_day(self.registration.extension_new_date)
+        return f"{what} extended by KDLA to {new_date}: {self.registration.extension_reason}"
 
     @property
     def upload_missing(self) -> bool:
@@ -95,8 +113,17 @@ def _user_registrations(user: User) -> list[Registration]:
     filling_files = ExternalFile.objects.filter(status__in=FILLING_FILE_STATUSES).only(
         "id", "registration_id", "document_type_id", "status"
     )
+    latest_extension = DeadlineExtension.objects.filter(registration=OuterRef("pk")).order_by(
+        "-granted_at", "-pk"
+    )
     return list(
         Registration.objects.filter(user=user)
+        .annotate(
+            # Subqueries of the same query: the page's query count does not change.
+            extension_deadline=Subquery(latest_extension.values("deadline")[:1]),
+            extension_new_date=Subquery(latest_extension.values("new_date")[:1]),
+            extension_reason=Subquery(latest_extension.values("reason")[:1]),
+        )
         .select_related("credential_type", "credential_type__leads_to")
         .prefetch_related(
             "credential_type__required_document_types",
@@ -168,7 +195,12 @@ def _application_step(row: CredentialRow, today: datetime.date) -> str:
 
 
 def _renewal_credits_step(
-    row: CredentialRow, unlocks: list[CredentialType], open_codes: set[str]
+    row: CredentialRow,
+    unlocks: list[CredentialType],
+    open_codes: set[str],
+    *,
+    initial_applications: list[CredentialType],
+    today: datetime.date,
 ) -> str:
     registration = row.registration
     required = row.credential_type.required_credits
@@ -179,13 +211,20 @@ def _renewal_credits_step(
         )
     if registration.status == Registration.Status.COMPLETED:
         available = [unlocked.name for unlocked in unlocks if unlocked.code not in open_codes]
+        opens_on = renewal_opens_on(registration)
+        if available and opens_on is not None and today < opens_on:
+            return f"Completed — {' or '.join(available)} opens on {format_day(opens_on)}"
         if available:
             return f"Completed — you can now register for {' or '.join(available)}"
         return "Completed"
-    return (
+    ended = (
         f"This cycle ended on {format_day(registration.cycle_end)} with "
         f"{format_hours(registration.earned_credits)} of {format_hours(required)} contact hours."
     )
+    if initial_applications:
+        names = " or ".join(initial.name for initial in initial_applications)
+        return f"{ended} To be certified again, register for {names}."
+    return ended
 
 
 def _is_relevant_initial_application(
@@ -258,7 +297,15 @@ def build_dashboard(*, user: User) -> Dashboard:
                 )
             )
     for registration in latest_cycle_per_credential(registrations):
-        row = CredentialRow(registration=registration)
+        row = CredentialRow(
+            registration=registration,
+            earlier_cycles=[
+                earlier
+                for earlier in registrations
+                if earlier.credential_code == registration.credential_code
+                and earlier.pk != registration.pk
+            ],
+        )
         row.missing_documents = _missing_documents(registration)
         row.upload_days_left = _upload_days_left(registration, today)
         if row.counts_credits:
@@ -268,7 +315,20 @@ def build_dashboard(*, user: User) -> Dashboard:
                 if credential.requires_completed is not None
                 and credential.requires_completed.code == registration.credential_code
             ]
-            row.next_step = _renewal_credits_step(row, unlocks, open_codes)
+            initial_applications = [
+                credential
+                for credential in applications
+                if credential.kind == CredentialType.Kind.INITIAL_APPLICATION
+                and credential.leads_to is not None
+                and credential.leads_to.code == registration.credential_code
+            ]
+            row.next_step = _renewal_credits_step(
+                row,
+                unlocks,
+                open_codes,
+                initial_applications=initial_applications,
+                today=today,
+            )
         else:
             row.next_step = _application_step(row, today)
         rows.append(row)

@@ -111,6 +111,18 @@ class CredentialType(models.Model):
         blank=True,
         help_text="Most asynchronous hours that may count; empty means no limit.",
     )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Renewal credits only: how many days before the cycle ends the renewal "
+        "application opens (the hours must still be met). Empty: it opens as soon as the hours "
+        "are met.",
+    )
+    grace_period_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Renewal credits only: days after the cycle ends before a cycle short of "
+        "hours lapses. Hours must still be dated inside the cycle.",
+    )
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -299,3 +311,40 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"Daily jobs of {self.day:%m/%d/%Y}"
+
+
+class DeadlineExtension(models.Model):
+    """A reviewer moved one person's upload deadline or cycle end, with the reason. The new
+    date is written on the registration itself (so reminders and the sweep follow it); this row
+    keeps what it was, why, who and when."""
+
+    class Deadline(models.TextChoices):
+        UPLOAD_DUE = "UPLOAD_DUE", "Upload deadline"
+        CYCLE_END = "CYCLE_END", "Cycle end"
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="extensions"
+    )
+    deadline = models.CharField(max_length=20, choices=Deadline.choices)
+    previous_date = models.DateField()
+    new_date = models.DateField()
+    reason = models.TextField(help_text="Shown to the person on their dashboard.")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_date__gt=models.F("previous_date")),
+                name="extension_moves_the_date_later",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_deadline_display()} extended to {self.new_date:%m/%d/%Y}"

@@ -17,6 +17,7 @@ from certifications.models import CredentialType, Registration
 from certifications.services.earned import (
     COUNTED_COURSE_FORMATS,
     approved_credit_statuses,
+    qualified_an_initial_application,
     with_computed_earned,
 )
 from courses.models import AsyncCompletion, Enrollment
@@ -69,6 +70,7 @@ def build_transcript(*, user: User) -> Transcript:
     completed_courses = list(
         Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED)
         .select_related("course")
+        .annotate(qualified_an_initial_application=qualified_an_initial_application())
         .order_by("completed_on", "course__title")
     )
     approved = list(
@@ -81,7 +83,7 @@ def build_transcript(*, user: User) -> Transcript:
             "completed_on", "id"
         )
     )
-    counted_courses = [e for e in completed_courses if e.course.format in COUNTED_COURSE_FORMATS]
+    courses_by_cycle = _courses_by_cycle(registrations, completed_courses)
     cycles = []
     applications = []
     for registration in registrations:
@@ -92,7 +94,7 @@ def build_transcript(*, user: User) -> Transcript:
         cycles.append(
             CycleTranscript(
                 registration=registration,
-                courses=[e for e in counted_courses if start <= e.completed_on <= end],
+                courses=courses_by_cycle.get(registration.pk, []),
                 credits=[
                     c
                     for c in approved
@@ -108,6 +110,33 @@ def build_transcript(*, user: User) -> Transcript:
     return Transcript(
         user=user, completed_courses=completed_courses, applications=applications, cycles=cycles
     )
+
+
+def _courses_by_cycle(
+    registrations: list[Registration], completed_courses: list[Enrollment]
+) -> dict[int, list[Enrollment]]:
+    """The same rule as the earned totals (certifications/services/earned.py): a course counts
+    toward the first-registered renewal-credits cycle containing its date, unless it qualified
+    the person for an initial application."""
+    renewal_cycles = sorted(
+        (
+            registration
+            for registration in registrations
+            if registration.credential_type.kind == CredentialType.Kind.RENEWAL_CREDITS
+        ),
+        key=lambda registration: registration.pk,
+    )
+    by_cycle: dict[int, list[Enrollment]] = {}
+    for enrollment in completed_courses:
+        if enrollment.course.format not in COUNTED_COURSE_FORMATS:
+            continue
+        if enrollment.qualified_an_initial_application:
+            continue
+        for cycle in renewal_cycles:
+            if cycle.cycle_start <= enrollment.completed_on <= cycle.cycle_end:
+                by_cycle.setdefault(cycle.pk, []).append(enrollment)
+                break
+    return by_cycle
 
 
 CSV_HEADER = [

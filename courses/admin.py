@@ -4,8 +4,10 @@ screens are in ``courses.admin_asynchronous`` and the module authoring screens i
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -13,8 +15,10 @@ from django.http import HttpRequest
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.importers import CompletedHoursResource
+from certifications.services.earned import earned_refresh_for_course
 from courses import admin_asynchronous  # noqa: F401
 from courses.admin_modules import CourseModuleInline
+from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
 
 
@@ -33,8 +37,18 @@ class ProviderAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("name", "url")
 
 
+class CourseForm(forms.ModelForm):
+    def clean_contact_hours(self) -> Decimal:
+        hours = self.cleaned_data["contact_hours"]
+        error = course_hours_error(hours) if hours is not None else None
+        if error:
+            raise forms.ValidationError(error)
+        return hours
+
+
 @admin.register(Course)
 class CourseAdmin(ReadOnlyHistoryAdmin):
+    form = CourseForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "category", "provider", "format", "contact_hours", "active")
     list_select_related = ("category", "provider")
@@ -42,6 +56,13 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("title", "description", "provider__name")
     ordering = ("title", "pk")
     inlines = [CourseModuleInline]
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        # New contact hours change the earned hours of everyone who completed the course,
+        # recomputed in this transaction so no page or job reads a stale total.
+        super().save_model(request, obj, form, change)
+        if change:
+            earned_refresh_for_course(course=obj)
 
 
 @admin.register(Enrollment)

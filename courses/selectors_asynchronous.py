@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from certifications.models import CredentialType, Registration
+from certifications.services.earned import collecting_cycles_q
 from courses.models import AsyncCompletion, Course, CourseApprovalRequest, Provider
 
 
@@ -33,16 +34,17 @@ def approved_async_courses(*, search: str = "") -> QuerySet[Course]:
 
 def registrations_accepting_async(*, user: User) -> QuerySet[Registration]:
     """The person's registrations an asynchronous course may count toward: an open initial
-    application whose rules accept asynchronous courses, or an open renewal-credits cycle."""
+    application whose rules accept asynchronous courses, or a renewal-credits cycle that
+    accepts hours (the same cycles as credit requests) and asynchronous courses."""
+    open_initial_application = Q(
+        credential_type__kind=CredentialType.Kind.INITIAL_APPLICATION,
+        status__in=Registration.OPEN_STATUSES,
+    )
     return (
         Registration.objects.filter(
+            open_initial_application | collecting_cycles_q(),
             user=user,
-            status__in=Registration.OPEN_STATUSES,
             credential_type__accepts_async_courses=True,
-            credential_type__kind__in=[
-                CredentialType.Kind.INITIAL_APPLICATION,
-                CredentialType.Kind.RENEWAL_CREDITS,
-            ],
         )
         .select_related("credential_type")
         .order_by("-cycle_start", "-pk")

@@ -203,6 +203,8 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Path of ClamAV's clamd Unix socket; empty: uploads are not virus-scanned (documents.virus_scan).
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+# Most contact hours one course (portal, live or asynchronous) may claim.
+MAX_COURSE_HOURS = env_int("MAX_COURSE_HOURS", 40)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "kdla_portal.mail_files.EmlFileBackend")

@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     CharField,
+    DateField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     QuerySet,
@@ -33,6 +35,7 @@ from certifications.models import (
     NoticeKind,
     Registration,
 )
+from certifications.services.earned import registrations_refresh_earned, with_computed_earned
 from certifications.services.insert_select import insert_from_select
 from certifications.services.notifications import claim_notifications, notice_key
 
@@ -59,14 +62,45 @@ def missed_upload_deadlines(*, today: datetime.date) -> QuerySet[Registration]:
     )
 
 
+def _ended_after_grace(*, today: datetime.date) -> QuerySet[Registration]:
+    """ACTIVE renewal-credits cycles whose last day plus the credential's grace period was
+    before today (``cycle_end < today`` first, so the partial index on cycle_end is used)."""
+    return (
+        Registration.objects.filter(
+            status=Registration.Status.ACTIVE,
+            cycle_end__lt=today,
+            credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+        )
+        .alias(
+            # PostgreSQL: date + integer is a date.
+            open_until=ExpressionWrapper(
+                F("cycle_end") + F("credential_type__grace_period_days"),
+                output_field=DateField(),
+            )
+        )
+        .filter(open_until__lt=today)
+        .order_by()
+    )
+
+
 def ended_renewal_cycles(*, today: datetime.date) -> QuerySet[Registration]:
-    """ACTIVE renewal-credits cycles whose last day was before today, short of hours."""
-    return Registration.objects.filter(
-        status=Registration.Status.ACTIVE,
-        cycle_end__lt=today,
-        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
-        earned_credits__lt=F("credential_type__required_credits"),
-    ).order_by()
+    """Cycles past their end and grace period and short of hours, by the hours as computed
+    from their sources now (certifications/services/earned.py), not the stored column alone:
+    the sweep never lapses a cycle that has its hours."""
+    return with_computed_earned(_ended_after_grace(today=today)).filter(
+        computed_earned__lt=F("credential_type__required_credits")
+    )
+
+
+def complete_ended_cycles_that_have_their_hours(*, today: datetime.date) -> int:
+    """Candidates of the sweep whose stored total fell behind their sources: store the total
+    (which completes them) instead of lapsing them."""
+    behind = (
+        with_computed_earned(_ended_after_grace(today=today))
+        .filter(computed_earned__gte=F("credential_type__required_credits"))
+        .values_list("pk", flat=True)
+    )
+    return len(registrations_refresh_earned(registration_ids=list(behind)))
 
 
 def lapse_missed_upload_deadlines(
@@ -85,6 +119,7 @@ def lapse_missed_upload_deadlines(
 
 def lapse_ended_renewal_cycles(*, today: datetime.date, batch_size: int = LAPSE_BATCH_SIZE) -> int:
     """Lapse every renewal-credits cycle that ended short of hours; returns how many."""
+    complete_ended_cycles_that_have_their_hours(today=today)
     return _lapse_all(
         overdue=ended_renewal_cycles(today=today),
         today=today,

@@ -1,11 +1,20 @@
-"""Earned contact hours of renewal-credits cycles, and the completion they lead to.
+"""Earned contact hours of renewal-credits cycles: the one rule for which hour counts where.
 
-Earned credits = hours of completed portal/live courses whose completion date lies inside the
-cycle + approved credits of credit requests for that cycle (dated inside it) + approved
-asynchronous course hours reported for that cycle (dated inside it, capped by the credential
-type's ``max_async_hours``). The total is stored on the registration (``earned_credits``) so
-pages and jobs read one column; every event that can change it calls
-``registrations_refresh_earned`` for the registrations it touches.
+An hour counts toward at most one cycle:
+- a completed portal/live course counts toward the person's renewal-credits cycle whose dates
+  contain its completion date. Cycles of one credential never overlap (the next one starts the
+  day after the previous ends, certifications/lifecycle.py); when cycles of two credentials
+  both contain the date, the one registered first takes it;
+- a prerequisite course of an initial application the person had approved does not count
+  toward renewal: it earned the certification;
+- approved credits of a credit request count toward the cycle it was made for, when its
+  activity date lies inside that cycle;
+- approved asynchronous course hours count toward the cycle they were reported for, dated
+  inside it, capped by the credential type's ``max_async_hours``.
+
+``with_computed_earned`` writes this rule once, in SQL; the stored ``earned_credits`` is that
+value saved in the same transaction as every event that changes it
+(``registrations_refresh_earned``), and the transcript, the sweep and the reminders read it.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from django.db import transaction
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -28,8 +38,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from certifications.lifecycle import Event, can_transition, registration_transition
 from certifications.models import CredentialType, Registration
 from courses.models import AsyncCompletion, Course, Enrollment
 
@@ -46,15 +56,48 @@ def approved_credit_statuses() -> tuple[str, ...]:
     return (CreditRequest.Status.APPROVED, CreditRequest.Status.PARTIALLY_APPROVED)
 
 
+def qualified_an_initial_application() -> Exists:
+    """The enrollment's course is a prerequisite of an initial application the person had
+    approved: those hours earned the certification, not its renewal."""
+    return Exists(
+        Registration.objects.filter(
+            user_id=OuterRef("user_id"),
+            credential_type__kind=CredentialType.Kind.INITIAL_APPLICATION,
+            status=Registration.Status.COMPLETED,
+            credential_type__prerequisite_courses=OuterRef("course_id"),
+        )
+    )
+
+
+def _claimed_by_an_earlier_cycle() -> Exists:
+    """Another renewal-credits cycle of the person, registered before this one, contains
+    the completion date (only possible across two credentials)."""
+    return Exists(
+        Registration.objects.filter(
+            user_id=OuterRef("user_id"),
+            credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+            cycle_start__lte=OuterRef("completed_on"),
+            cycle_end__gte=OuterRef("completed_on"),
+            pk__lt=OuterRef(OuterRef("pk")),
+        )
+    )
+
+
+def counted_enrollments_q() -> Q:
+    """Completed enrollments whose hours count toward renewal at all."""
+    return Q(status=Enrollment.Status.COMPLETED, course__format__in=COUNTED_COURSE_FORMATS)
+
+
 def _course_hours_subquery() -> Subquery:
     hours = (
         Enrollment.objects.filter(
+            counted_enrollments_q(),
             user=OuterRef("user"),
-            status=Enrollment.Status.COMPLETED,
             completed_on__gte=OuterRef("cycle_start"),
             completed_on__lte=OuterRef("cycle_end"),
-            course__format__in=COUNTED_COURSE_FORMATS,
         )
+        .exclude(qualified_an_initial_application())
+        .exclude(_claimed_by_an_earlier_cycle())
         .order_by()
         .values("user")
         .annotate(total=Sum("course__contact_hours"))
@@ -120,16 +163,6 @@ def with_computed_earned(registrations: QuerySet[Registration]) -> QuerySet[Regi
     )
 
 
-def renewal_cycles_collecting_on(*, user_id: int, day: datetime.date) -> QuerySet[Registration]:
-    return Registration.objects.filter(
-        user_id=user_id,
-        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
-        status__in=COLLECTING_STATUSES,
-        cycle_start__lte=day,
-        cycle_end__gte=day,
-    )
-
-
 @transaction.atomic
 def registrations_refresh_earned(*, registration_ids: Iterable[int]) -> list[Registration]:
     """Recompute earned credits and complete (or re-open) renewal-credits cycles.
@@ -162,29 +195,65 @@ def _apply_earned(registration: Registration, earned: Decimal) -> bool:
         registration.earned_credits = earned
         fields.append("earned_credits")
     required = registration.credential_type.required_credits
-    if registration.status == Registration.Status.ACTIVE and earned >= required:
-        registration.status = Registration.Status.COMPLETED
-        registration.compliance = Registration.Compliance.COMPLIANT
-        registration.completed_at = timezone.now()
-        fields += ["status", "compliance", "completed_at"]
-    elif registration.status == Registration.Status.COMPLETED and earned < required:
-        # A reviewer's new decision lowered the total: the cycle is open again.
-        registration.status = Registration.Status.ACTIVE
-        registration.compliance = Registration.Compliance.NOT_COMPLIANT
-        registration.completed_at = None
-        fields += ["status", "compliance", "completed_at"]
+    if earned >= required and can_transition(registration, Event.HOURS_MET):
+        fields += registration_transition(registration, Event.HOURS_MET, save=False)
+    elif earned < required and can_transition(registration, Event.HOURS_LOWERED):
+        # A reviewer's new decision or an edit lowered the total: the cycle is open again.
+        fields += registration_transition(registration, Event.HOURS_LOWERED, save=False)
     if fields:
         registration.save(update_fields=fields)
     return bool(fields)
 
 
 def refresh_earned_after_course_completion(*, user_id: int, completed_on: datetime.date) -> None:
-    """A completed portal course counts toward every collecting cycle containing its date."""
-    ids = renewal_cycles_collecting_on(user_id=user_id, day=completed_on).values_list(
-        "pk", flat=True
-    )
+    """A completed portal course counts toward the cycle containing its date (whatever its
+    status: a lapsed cycle's total still shows what was earned inside it)."""
+    ids = Registration.objects.filter(
+        user_id=user_id,
+        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+        cycle_start__lte=completed_on,
+        cycle_end__gte=completed_on,
+    ).values_list("pk", flat=True)
     registrations_refresh_earned(registration_ids=list(ids))
+
+
+def collecting_cycles_q() -> Q:
+    """The renewal-credits cycles that accept new hours, the same for credit requests and
+    asynchronous completions: ACTIVE, or COMPLETED (extra hours still show on the transcript;
+    the date must still lie inside the cycle). A lapsed cycle is closed."""
+    return Q(
+        credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
+        status__in=COLLECTING_STATUSES,
+    )
 
 
 def open_registrations_q() -> Q:
     return Q(status__in=Registration.OPEN_STATUSES)
+
+
+def renewal_cycles_of_people(people_ids: QuerySet) -> QuerySet[Registration]:
+    return Registration.objects.filter(
+        user_id__in=people_ids, credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS
+    )
+
+
+def earned_refresh_for_people(*, people_ids: QuerySet | Iterable[int]) -> list[Registration]:
+    """Recompute every renewal-credits cycle of these people: what an edit that can move hours
+    between their cycles (a cycle's dates, a course's hours) calls, in the edit's transaction."""
+    ids = renewal_cycles_of_people(people_ids).values_list("pk", flat=True)
+    return registrations_refresh_earned(registration_ids=list(ids))
+
+
+def earned_refresh_for_course(*, course: Course) -> list[Registration]:
+    """A course's contact hours or format changed: everyone who completed it."""
+    people = Enrollment.objects.filter(course=course, status=Enrollment.Status.COMPLETED).values(
+        "user_id"
+    )
+    return earned_refresh_for_people(people_ids=people)
+
+
+def earned_refresh_for_credential_type(*, credential_type: CredentialType) -> list[Registration]:
+    """A credential's rules changed (required credits, asynchronous cap, prerequisite courses):
+    everyone registered under this version."""
+    people = Registration.objects.filter(credential_type=credential_type).values("user_id")
+    return earned_refresh_for_people(people_ids=people)

@@ -8,12 +8,14 @@ completed cycle of the credential it renews; nobody holds two open cycles of one
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from certifications.lifecycle import renewal_opens_on
 from certifications.models import CredentialType, Registration
 from certifications.selectors import current_credential_types
 from courses.models import Enrollment
@@ -77,17 +79,9 @@ def registration_refusal(*, user: User, credential_type: CredentialType) -> str 
         return f"Complete these courses first: {', '.join(missing)}"
     required = credential_type.requires_completed
     if required is not None:
-        has_completed = Registration.objects.filter(
-            user=user,
-            credential_code=required.code,
-            status=Registration.Status.COMPLETED,
-        ).exists()
-        if not has_completed:
-            return (
-                f"You can register for {credential_type.name} once your "
-                f"{required.display_label} cycle is complete (all "
-                f"{required.required_credits.normalize():f} contact hours earned)."
-            )
+        refusal = renewal_refusal(user=user, credential_type=credential_type, renews=required)
+        if refusal:
+            return refusal
     open_cycle = (
         Registration.objects.filter(
             user=user,
@@ -99,6 +93,55 @@ def registration_refusal(*, user: User, credential_type: CredentialType) -> str 
     )
     if open_cycle is not None:
         return _open_cycle_message(open_cycle)
+    return None
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _latest_cycle(*, user: User, credential_code: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("credential_type")
+        .filter(user=user, credential_code=credential_code)
+        .order_by("-cycle_end", "-pk")
+        .first()
+    )
+
+
+def renewal_refusal(
+    *, user: User, credential_type: CredentialType, renews: CredentialType
+) -> str | None:
+    """Why the person cannot apply for renewal yet, or None. A renewal renews the newest cycle
+    of the chain: it must have its hours (and be inside the early-renewal window, when the
+    credential has one); a lapsed cycle is not renewed, the person applies again as initial."""
+    cycle = _latest_cycle(user=user, credential_code=renews.code)
+    if cycle is None:
+        return (
+            f"You can register for {credential_type.name} once your {renews.display_label} "
+            f"cycle is complete (all {_hours(renews.required_credits)} contact hours earned)."
+        )
+    label = cycle.credential_type.display_label
+    required = cycle.credential_type.required_credits
+    if cycle.status == Registration.Status.LAPSED:
+        return (
+            f"Your {label} cycle lapsed on {(cycle.lapsed_on or cycle.cycle_end):%m/%d/%Y}, so it "
+            "cannot be renewed. Apply again with the initial application."
+        )
+    if cycle.status != Registration.Status.COMPLETED:
+        missing = max(required - cycle.earned_credits, Decimal("0"))
+        return (
+            f"You can register for {credential_type.name} once your {label} cycle is complete: "
+            f"{_hours(missing)} more contact hours are missing ({_hours(cycle.earned_credits)} "
+            f"of {_hours(required)} earned by {cycle.cycle_end:%m/%d/%Y})."
+        )
+    opens_on = renewal_opens_on(cycle)
+    if opens_on is not None and timezone.localdate() < opens_on:
+        return (
+            f"Your {label} cycle is complete. {credential_type.name} opens on "
+            f"{opens_on:%m/%d/%Y}, {cycle.credential_type.renewal_window_days} days before the "
+            f"cycle ends on {cycle.cycle_end:%m/%d/%Y}."
+        )
     return None
 
 

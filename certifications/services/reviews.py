@@ -15,6 +15,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certificates.services import certificate_issue_for_grant
+from certifications.lifecycle import (
+    Event,
+    can_transition,
+    next_cycle_start,
+    registration_transition,
+)
 from certifications.models import CredentialType, ExternalFile, Registration
 from certifications.selectors import current_credential_types
 from certifications.services.earned import registrations_refresh_earned
@@ -81,26 +87,35 @@ def _all_required_files_approved(registration: Registration) -> bool:
 
 
 def _close_open_cycles(*, user: User, credential_code: str, reviewer: User) -> None:
-    """The database allows one open cycle per person and credential: the cycle a renewal
-    replaces ends here (completed if its hours were reached, otherwise lapsed)."""
-    today = timezone.localdate()
+    """The database allows one open cycle per person and credential. A renewal application
+    is accepted only once the cycle is complete, so normally nothing is open here; if a later
+    decision lowered the hours in the meantime, the cycle ends now (completed if its hours are
+    reached, otherwise lapsed) and the next one still starts after its end."""
     open_cycles = Registration.objects.select_for_update(of=("self",)).filter(
         user=user, credential_code=credential_code, status__in=Registration.OPEN_STATUSES
     )
     for cycle in open_cycles.select_related("credential_type"):
-        if cycle.earned_credits >= cycle.credential_type.required_credits:
-            cycle.status = Registration.Status.COMPLETED
-            cycle.compliance = Registration.Compliance.COMPLIANT
-            cycle.completed_at = timezone.now()
-        else:
-            cycle.status = Registration.Status.LAPSED
-            cycle.lapsed_on = today
         cycle._history_user = reviewer
-        cycle.save(update_fields=["status", "compliance", "completed_at", "lapsed_on"])
+        if cycle.earned_credits >= cycle.credential_type.required_credits:
+            registration_transition(cycle, Event.RENEWED_WITH_HOURS)
+        else:
+            registration_transition(cycle, Event.CYCLE_ENDED_SHORT)
+
+
+def latest_cycle_of(*, user: User, credential_code: str) -> Registration | None:
+    """The person's newest cycle of one credential (its chain's last link)."""
+    return (
+        Registration.objects.select_related("credential_type")
+        .filter(user=user, credential_code=credential_code)
+        .order_by("-cycle_end", "-pk")
+        .first()
+    )
 
 
 def _enroll_in_renewal_credits(*, application: Registration, reviewer: User) -> Registration | None:
-    """Enroll the person in the renewal-credits credential the application leads to, once.
+    """Enroll the person in the renewal-credits credential the application leads to, once:
+    the next cycle of the chain, starting the day after the previous cycle ends (today for a
+    first cycle, or when the previous one ended long ago).
 
     ``source_registration`` is one-to-one, so a second enrollment for the same application
     cannot be stored even if this check were bypassed.
@@ -112,7 +127,8 @@ def _enroll_in_renewal_credits(*, application: Registration, reviewer: User) -> 
     ):
         return None
     _close_open_cycles(user=application.user, credential_code=renewal_type.code, reviewer=reviewer)
-    cycle_start = timezone.localdate()
+    previous = latest_cycle_of(user=application.user, credential_code=renewal_type.code)
+    cycle_start = next_cycle_start(previous=previous, today=timezone.localdate())
     renewal = Registration(
         user=application.user,
         credential_type=renewal_type,
@@ -132,11 +148,8 @@ def _enroll_in_renewal_credits(*, application: Registration, reviewer: User) -> 
 
 
 def _complete_application(*, registration: Registration, reviewer: User) -> Registration | None:
-    registration.status = Registration.Status.COMPLETED
-    registration.compliance = Registration.Compliance.COMPLIANT
-    registration.completed_at = timezone.now()
     registration._history_user = reviewer
-    registration.save(update_fields=["status", "compliance", "completed_at"])
+    registration_transition(registration, Event.APPLICATION_APPROVED)
     return _enroll_in_renewal_credits(application=registration, reviewer=reviewer)
 
 
@@ -197,9 +210,8 @@ def external_file_reject(*, external_file: ExternalFile, reviewer: User, note: s
     registration, locked = _lock_pending_file(external_file)
     refuse_own_submission(reviewer=reviewer, owner_id=registration.user_id)
     _record_decision(locked, status=ExternalFile.Status.REJECTED, reviewer=reviewer, note=note)
-    if registration.status == Registration.Status.PENDING_REVIEW:
-        registration.status = Registration.Status.ACTIVE
+    if can_transition(registration, Event.FILE_REJECTED):
         registration._history_user = reviewer
-        registration.save(update_fields=["status"])
+        registration_transition(registration, Event.FILE_REJECTED)
     _queue_file_email(template="file_rejected", external_file_id=locked.pk)
     return locked

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from certifications.lifecycle import Event, can_transition, registration_transition
 from certifications.models import DocumentType, ExternalFile, Registration
 from documents.stored_files import file_removed_on_failure
 from documents.upload_checks import CheckedUpload, check_document_upload
@@ -149,6 +150,9 @@ def _mark_pending_review_when_complete(*, registration: Registration) -> None:
             registration=registration, status__in=COUNTING_FILE_STATUSES
         ).values_list("document_type_id", flat=True)
     )
-    if required_ids and required_ids <= covered_ids:
-        registration.status = Registration.Status.PENDING_REVIEW
-        registration.save(update_fields=["status"])
+    if (
+        required_ids
+        and required_ids <= covered_ids
+        and can_transition(registration, Event.FILES_SUBMITTED)
+    ):
+        registration_transition(registration, Event.FILES_SUBMITTED)

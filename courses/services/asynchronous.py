@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certifications.models import CredentialType, Registration
-from certifications.services.earned import registrations_refresh_earned
+from certifications.services.earned import COLLECTING_STATUSES, registrations_refresh_earned
+from courses.input_limits import activity_date_error, course_hours_error
 from courses.models import (
     MIN_ASYNC_COURSE_HOURS,
     AsyncCompletion,
@@ -59,7 +60,7 @@ def async_course_length_error(hours: Decimal) -> str | None:
             f"Asynchronous courses must be at least {hours_text(MIN_ASYNC_COURSE_HOURS)} hours "
             f"long; this one is {hours_text(hours)} hours."
         )
-    return None
+    return course_hours_error(hours)
 
 
 def find_approved_provider(*, name: str) -> Provider | None:
@@ -257,7 +258,12 @@ def async_registration_refusal(*, registration: Registration) -> str | None:
     """Why an asynchronous course cannot count toward this registration, or None."""
     credential = registration.credential_type
     label = credential.display_label
-    if registration.status not in Registration.OPEN_STATUSES:
+    accepting = (
+        COLLECTING_STATUSES
+        if credential.kind == CredentialType.Kind.RENEWAL_CREDITS
+        else Registration.OPEN_STATUSES
+    )
+    if registration.status not in accepting:
         return f"{label} is {registration.get_status_display()}; choose an open credential."
     counts = credential.accepts_async_courses and credential.kind in (
         CredentialType.Kind.INITIAL_APPLICATION,
@@ -272,8 +278,9 @@ def completion_date_refusal(
     *, registration: Registration, completed_on: datetime.date
 ) -> str | None:
     """Renewal credits count only for courses completed inside the cycle."""
-    if completed_on > timezone.localdate():
-        return "The completion date cannot be in the future."
+    date_error = activity_date_error(completed_on, what="The completion date")
+    if date_error:
+        return date_error
     if registration.credential_type.kind != CredentialType.Kind.RENEWAL_CREDITS:
         return None
     if registration.cycle_start <= completed_on <= registration.cycle_end:

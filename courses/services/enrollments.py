@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from certifications.services.earned import refresh_earned_after_course_completion
+from courses.input_limits import activity_date_error
 from courses.models import Course, Enrollment
 
 
@@ -66,8 +67,9 @@ def course_complete(
         raise ValidationError(
             f"You already completed {locked.course.title} on {locked.completed_on:%m/%d/%Y}."
         )
-    if completed_on > today:
-        raise ValidationError("The completion date cannot be in the future.")
+    date_error = activity_date_error(completed_on, what="The completion date")
+    if date_error:
+        raise ValidationError(date_error)
     locked.status = Enrollment.Status.COMPLETED
     locked.completed_on = completed_on
     locked.save(update_fields=["status", "completed_on"])

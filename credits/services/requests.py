@@ -12,14 +12,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.models import CredentialType, Registration
+from certifications.models import Registration
+from certifications.services.earned import collecting_cycles_q
+from courses.input_limits import EARLIEST_ACTIVITY_DATE, activity_date_error
 from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
 from documents.stored_files import file_removed_on_failure
 from documents.upload_checks import CheckedUpload, check_document_upload
 
-# A renewal-credits cycle collects credits while open, and after completion (extra hours
-# still show on the transcript); a lapsed cycle does not.
-COLLECTING_STATUSES = (Registration.Status.ACTIVE, Registration.Status.COMPLETED)
 CREDIT_STEP = Decimal("0.5")
 ACTIVITY_DATE_OUTSIDE_CYCLE = (
     "The Activity Date must be within the Start and End Date of the selected Credential in "
@@ -31,11 +30,7 @@ REGISTRATION_NOT_FOUND = "This credential was not found among your open renewal 
 def open_renewal_registrations(*, user: User) -> QuerySet[Registration]:
     """The person's renewal-credits cycles that can still count credits, newest first."""
     return (
-        Registration.objects.filter(
-            user=user,
-            credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
-            status__in=COLLECTING_STATUSES,
-        )
+        Registration.objects.filter(collecting_cycles_q(), user=user)
         .select_related("credential_type")
         .order_by("-cycle_start", "-pk")
     )
@@ -57,6 +52,10 @@ def credit_request_submit(
     description = (description or "").strip()
     _check_text(course=course, description=description)
     _check_requested_credits(requested_credits)
+    if activity_date < EARLIEST_ACTIVITY_DATE:
+        raise ValidationError(
+            {"activity_date": activity_date_error(activity_date, what="The Activity Date")}
+        )
     if activity_date > timezone.localdate():
         raise ValidationError(
             {

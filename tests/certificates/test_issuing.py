@@ -116,7 +116,10 @@ def test_a_renewal_supersedes_the_earlier_certificate():
     assert first.status == Certificate.Status.SUPERSEDED
     assert first.superseded_by == renewed
     assert renewed.status == Certificate.Status.VALID
-    assert renewed.valid_until == datetime.date(2035, 12, 1)
+    # The renewed cycle starts the day after the first one ends (02/06/2031) and runs 5 years.
+    assert renewed.cycle.cycle_start == datetime.date(2031, 2, 7)
+    assert renewed.valid_until == datetime.date(2036, 2, 7)
+    assert renewed.issued_on == datetime.date(2030, 12, 1)
     assert first.history.latest().history_user is not None
 
 

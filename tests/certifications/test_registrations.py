@@ -149,8 +149,8 @@ class TestRenewalApplication:
             )
         assert refusal.value.messages == [
             "You can register for Part-time Certification- Renewal Application once your "
-            "Part Time Certification- Renewal credits cycle is complete "
-            "(all 15 contact hours earned)."
+            "Part Time Certification- Renewal credits cycle is complete: 5 more contact hours "
+            "are missing (10 of 15 earned by 01/05/2031)."
         ]
         assert Registration.objects.filter(credential_code=RENEWAL_APPLICATION).count() == 0
 

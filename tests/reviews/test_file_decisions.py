@@ -287,3 +287,24 @@ def test_it_refuses_a_rejection_without_a_note(note, django_capture_on_commit_ca
     assert external_file.status == ExternalFile.Status.PENDING
     assert registration.status == Registration.Status.PENDING_REVIEW
     assert mail.outbox == []
+
+
+def test_a_renewal_completes_an_open_cycle_with_its_hours_whose_file_awaits_review():
+    renewal_rules = renewal_credits_type()
+    previous = renewal_cycle(
+        credential_type=renewal_rules,
+        earned_credits=16,
+        status=Registration.Status.PENDING_REVIEW,
+    )
+    registration = application(
+        user=previous.user,
+        credential_type=application_type(
+            kind=CredentialType.Kind.RENEWAL_APPLICATION, leads_to=renewal_rules
+        ),
+    )
+    approve(pending_file(registration), reviewer())
+
+    previous.refresh_from_db()
+    assert previous.status == Registration.Status.COMPLETED
+    new_cycle = Registration.objects.get(source_registration=registration)
+    assert new_cycle.cycle_start == previous.cycle_end + datetime.timedelta(days=1)
