@@ -35,3 +35,16 @@ def test_seeding_twice_changes_nothing(client):
     assert sorted(before) == sorted(after)
     assert [status for _, status, _ in sorted(after)].count("COMPLETED") == 2
     assert len(after) == 4
+
+
+def test_the_demo_completions_come_from_the_modules_the_person_took():
+    from courses.models import CourseModule, ModuleCompletion, QuizAttempt
+
+    call_command("seed_demo")
+    staff = User.objects.get(email=DEMO_STAFF_EMAIL)
+    for enrollment in Enrollment.objects.filter(user=staff, status=Enrollment.Status.COMPLETED):
+        modules = CourseModule.objects.filter(course_id=enrollment.course_id)
+        assert modules.exists()
+        done = ModuleCompletion.objects.filter(enrollment=enrollment)
+        assert done.count() == modules.count()
+        assert QuizAttempt.objects.filter(enrollment=enrollment, passed=True).exists()
