@@ -139,13 +139,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's email field keeps Django's name
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if PRODUCTION:
-    # Production runs behind one reverse proxy (see SECURE_PROXY_SSL_HEADER) that sets
-    # X-Forwarded-For to the client's address. A count of 0 means the header must hold exactly
-    # that one address (django-ipware counts only the proxies listed after the client); a forged,
-    # longer header is ignored and the proxy's own REMOTE_ADDR is used instead.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_COUNT = 0
+# Reverse proxies in front of the portal whose X-Forwarded-For and X-Forwarded-Proto are
+# believed (kdla_portal/client_address.py). 0, the default, trusts no forwarded header: set it
+# to 1 behind one proxy (Caddy in docker-compose.yml) that gunicorn is reachable only through.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kdla_portal.client_address.client_ip_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -282,8 +282,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # the file preview view opts in to same-origin framing
 SESSION_COOKIE_HTTPONLY = True
-if PRODUCTION:
+if TRUSTED_PROXY_COUNT:
+    # Only a trusted proxy may say the client's connection was HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
