@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kdla_portal.environment import env_bool, env_int, env_list, env_str
+from kdla_portal.secret_key import secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KDLA_VAR_DIR", str(BASE_DIR / "var")))
@@ -23,9 +24,11 @@ PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY", "")
-    if len(SECRET_KEY) < 50:
+    _secret_key_problem = secret_key_problem(SECRET_KEY)
+    if _secret_key_problem:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters in production."
+            f"{_secret_key_problem} in production, e.g. with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,34 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def env_example_value(name: str) -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{name} is not in .env.example")
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "message"),
+    [
+        pytest.param(env_example_value("SECRET_KEY"), "SECRET_KEY must be set", id="env-example"),
+        pytest.param(
+            "change-me-to-a-random-string-of-at-least-fifty-characters-0123456789",
+            "SECRET_KEY is a placeholder",
+            id="earlier-env-example",
+        ),
+        pytest.param("django-insecure-" + "k3v" * 20, "SECRET_KEY is a placeholder", id="django"),
+        pytest.param("ab" * 40, "SECRET_KEY is too repetitive", id="repetitive"),
+        pytest.param("Zq8#rT2!" * 5, "at least 50 characters", id="short"),
+    ],
+)
+def test_it_refuses_to_start_in_production_with_a_weak_secret_key(secret_key, message):
+    result = run_manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_allowed_hosts():
