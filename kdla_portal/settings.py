@@ -208,6 +208,9 @@ STORAGES = {
         )
     },
 }
+# Behind Caddy (docker-compose.yml), which shares the media volume: the views check who may
+# have a file and the proxy sends its bytes (kdla_portal/private_files.py).
+PRIVATE_FILES_ACCEL_REDIRECT = env_bool("PRIVATE_FILES_ACCEL_REDIRECT", default=False)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
