@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so static files get Permissions-Policy too (they keep their caching).
     "kdla_portal.security_headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -293,6 +294,26 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the portal's
+# own static files: no inline script or style anywhere, the review site included. The one hash
+# is the <style> Django's admin/change_list.html writes for lists without actions. Framing
+# follows X-Frame-Options (kdla_portal/security_headers.py): 'self' for file previews only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        # Bootstrap draws check boxes and select arrows with data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"  # the file preview view opts in to same-origin framing
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after SESSION_IDLE_MINUTES without a request (8 hours: a working day on a shared

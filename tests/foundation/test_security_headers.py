@@ -14,12 +14,25 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def assert_security_headers(response, *, framing: str = "DENY") -> None:
+def assert_security_headers(response, *, framing: str = "DENY", page: bool = True) -> None:
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
     assert "camera=()" in response["Permissions-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == framing
     assert "no-store" in response["Cache-Control"]
+    policy = response["Content-Security-Policy"]
+    if page:
+        assert "default-src 'self'" in policy
+        assert "script-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+    else:
+        # A file loads nothing and runs nothing; only the browser's own viewer page styles it.
+        assert "default-src 'none'" in policy
+        assert "script-src" not in policy
+        assert "'unsafe-inline'" not in policy.replace("style-src 'unsafe-inline'", "")
+    assert "unsafe-eval" not in policy
+    ancestors = "'self'" if framing == "SAMEORIGIN" else "'none'"
+    assert f"frame-ancestors {ancestors}" in policy
 
 
 def test_it_sends_them_with_a_page(client):
@@ -34,7 +47,7 @@ def test_it_sends_them_with_the_transcript_and_its_csv(client):
     assert_security_headers(client.get(reverse("transcript")))
     response = client.get(reverse("transcript_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert_security_headers(response)
+    assert_security_headers(response, page=False)
 
 
 def test_it_sends_them_with_a_file_download(client):
@@ -43,7 +56,7 @@ def test_it_sends_them_with_a_file_download(client):
     response = client.get(reverse("external_file_download", args=[external_file.pk]))
     assert response.status_code == 200
     # A stored file may be framed by the portal's own preview, never by another site.
-    assert_security_headers(response, framing="SAMEORIGIN")
+    assert_security_headers(response, framing="SAMEORIGIN", page=False)
 
 
 def test_it_sends_them_with_the_review_site(client):
