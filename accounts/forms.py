@@ -1,5 +1,7 @@
+from collections.abc import Iterator
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 
 from accounts.models import Library, User
 
@@ -41,9 +43,26 @@ class SignUpForm(UserCreationForm):
         }
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Sign in, or reset your password."
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        # An address that already has an account is not an error shown here: the sign-up
+        # page must not tell a stranger which addresses have accounts (accounts.services).
+        exclude = self._get_validation_exclusions()
+        exclude.add("email")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class SetFirstPasswordResetForm(PasswordResetForm):
+    """ "Forgot your password?" also reaches people imported without a password (Django's form
+    skips accounts whose password is unusable, so they could never choose one)."""
+
+    def get_users(self, email: str) -> Iterator[User]:
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email.strip(), is_active=True)
+            if user.email.lower() == email.strip().lower()
+        )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
+from accounts.emails import queue_invitation
 from accounts.models import Library, User
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import COLLECTING_STATUSES, registrations_refresh_earned
@@ -36,8 +37,9 @@ class LibraryResource(AllOrNothingResource):
 
 
 class PersonResource(AllOrNothingResource):
-    """People are matched by email address. New people get no password: they choose one
-    with "Forgot your password?" on the sign-in page."""
+    """People are matched by email address. New people get no password: an invitation email
+    (queued with the import, so a dry run or a refused file sends none) links to a page where
+    they choose one; "Forgot your password?" works for them too."""
 
     library = fields.Field(
         attribute="library", column_name="library", widget=ForeignKeyWidget(Library, "name")
@@ -64,6 +66,11 @@ class PersonResource(AllOrNothingResource):
         super().import_instance(instance, row, **kwargs)
         if instance.pk is None:
             instance.set_unusable_password()
+
+    def after_save_instance(self, instance: User, row: Any, **kwargs: Any) -> None:
+        super().after_save_instance(instance, row, **kwargs)
+        if not instance.has_usable_password() and instance.last_login is None:
+            queue_invitation(user=instance)
 
 
 class CredentialVersionWidget(ForeignKeyWidget):

@@ -1,11 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.emails import queue_welcome
 from accounts.forms import SignUpForm
+from accounts.services import account_sign_up
+
+SIGNED_UP_MESSAGE = (
+    "Thank you. We have sent an email to {email}. "
+    "Sign in with your email address and the password you chose."
+)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -13,12 +16,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # The account and its welcome email commit together; a worker sends the email later,
-        # so a mail server or broker that is down never turns a sign-up into an error.
-        with transaction.atomic():
-            user = form.save()
-            queue_welcome(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
-        return redirect("dashboard")
+        # The same answer whether the address was new or already had an account (whose owner
+        # is emailed instead), so sign-up never tells a stranger who has an account.
+        account_sign_up(form=form)
+        messages.success(request, SIGNED_UP_MESSAGE.format(email=form.cleaned_data["email"]))
+        return redirect("login")
     return render(request, "registration/signup.html", {"form": form})

@@ -27,6 +27,7 @@ from certifications.services.uploads import (
     upload_days_left,
     upload_refusal_reason,
 )
+from kdla_portal.private_files import proxied_file_response, proxy_may_send
 
 # Types a browser shows safely by itself; anything else is always downloaded.
 INLINE_CONTENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
@@ -77,7 +78,7 @@ def external_file_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def external_file_download(request: HttpRequest, pk: int) -> FileResponse:
+def external_file_download(request: HttpRequest, pk: int) -> HttpResponse:
     external_file = get_object_or_404(ExternalFile.objects.select_related("registration"), pk=pk)
     if not may_see_stored_file(
         request.user,
@@ -95,7 +96,7 @@ def external_file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def document_type_blank_form(request: HttpRequest, pk: int) -> FileResponse:
+def document_type_blank_form(request: HttpRequest, pk: int) -> HttpResponse:
     document_type = get_object_or_404(DocumentType.objects.exclude(blank_form=""), pk=pk)
     suffix = PurePath(document_type.blank_form.name).suffix.lower()
     content_type = mimetypes.guess_type(f"form{suffix}")[0] or "application/octet-stream"
@@ -122,8 +123,8 @@ def stored_file_response(
     filename: str,
     content_type: str,
     inline_allowed: bool = True,
-) -> FileResponse:
-    """Stream a stored file: a download by default; shown in the browser with ``?inline=1``
+) -> HttpResponse:
+    """Stream a stored file (or have the proxy send it, kdla_portal/private_files.py): a download by default; shown in the browser with ``?inline=1``
     for the types a browser renders safely (the reviewers' preview)."""
     try:
         stored = field_file.storage.open(field_file.name, "rb")
@@ -137,4 +138,6 @@ def stored_file_response(
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if proxy_may_send(field_file):
+        return proxied_file_response(response, field_file=field_file)
     return response

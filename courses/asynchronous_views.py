@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -144,7 +144,7 @@ def _may_see(request: HttpRequest, row: CourseApprovalRequest | AsyncCompletion)
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def async_course_approval_syllabus(request: HttpRequest, pk: int) -> FileResponse:
+def async_course_approval_syllabus(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner, or reviewers with the view permission; ``?inline=1`` previews."""
     approval_request = get_object_or_404(CourseApprovalRequest.objects.exclude(syllabus=""), pk=pk)
     if not _may_see(request, approval_request):
@@ -160,7 +160,7 @@ def async_course_approval_syllabus(request: HttpRequest, pk: int) -> FileRespons
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def async_completion_proof(request: HttpRequest, pk: int) -> FileResponse:
+def async_completion_proof(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner, or reviewers with the view permission; ``?inline=1`` previews."""
     completion = get_object_or_404(AsyncCompletion, pk=pk)
     if not _may_see(request, completion):

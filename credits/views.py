@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -41,7 +41,7 @@ def credit_request_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def credit_request_documentation(request: HttpRequest, pk: int) -> FileResponse:
+def credit_request_documentation(request: HttpRequest, pk: int) -> HttpResponse:
     credit_request = get_object_or_404(CreditRequest, pk=pk)
     if not may_see_stored_file(
         request.user, owner_id=credit_request.user_id, permission="credits.view_creditrequest"

@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kdla_portal.environment import env_bool, env_int, env_list, env_str
+from kdla_portal.secret_key import secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KDLA_VAR_DIR", str(BASE_DIR / "var")))
@@ -23,9 +24,11 @@ PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY", "")
-    if len(SECRET_KEY) < 50:
+    _secret_key_problem = secret_key_problem(SECRET_KEY)
+    if _secret_key_problem:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters in production."
+            f"{_secret_key_problem} in production, e.g. with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
@@ -80,11 +83,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so static files get Permissions-Policy too (they keep their caching).
+    "kdla_portal.security_headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -122,7 +129,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "accounts.password_validation.NotOnlyWhitespaceValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -141,13 +152,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's email field keeps Django's name
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if PRODUCTION:
-    # Production runs behind one reverse proxy (see SECURE_PROXY_SSL_HEADER) that sets
-    # X-Forwarded-For to the client's address. A count of 0 means the header must hold exactly
-    # that one address (django-ipware counts only the proxies listed after the client); a forged,
-    # longer header is ignored and the proxy's own REMOTE_ADDR is used instead.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_COUNT = 0
+# Reverse proxies in front of the portal whose X-Forwarded-For and X-Forwarded-Proto are
+# believed (kdla_portal/client_address.py). 0, the default, trusts no forwarded header: set it
+# to 1 behind one proxy (Caddy in docker-compose.yml) that gunicorn is reachable only through.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kdla_portal.client_address.client_ip_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -200,6 +211,9 @@ STORAGES = {
         )
     },
 }
+# Behind Caddy (docker-compose.yml), which shares the media volume: the views check who may
+# have a file and the proxy sends its bytes (kdla_portal/private_files.py).
+PRIVATE_FILES_ACCEL_REDIRECT = env_bool("PRIVATE_FILES_ACCEL_REDIRECT", default=False)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Path of ClamAV's clamd Unix socket; empty: uploads are not virus-scanned (documents.virus_scan).
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
@@ -288,10 +302,38 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the portal's
+# own static files: no inline script or style anywhere, the review site included. The one hash
+# is the <style> Django's admin/change_list.html writes for lists without actions. Framing
+# follows X-Frame-Options (kdla_portal/security_headers.py): 'self' for file previews only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        # Bootstrap draws check boxes and select arrows with data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"  # the file preview view opts in to same-origin framing
 SESSION_COOKIE_HTTPONLY = True
-if PRODUCTION:
+# A session ends after SESSION_IDLE_MINUTES without a request (8 hours: a working day on a shared
+# library computer). Requests move the end, writing the session at most every
+# SESSION_REFRESH_SECONDS (accounts/sessions.py).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
+if TRUSTED_PROXY_COUNT:
+    # Only a trusted proxy may say the client's connection was HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -37,6 +37,13 @@
     }
   }
 
+  // Print buttons (the Content-Security-Policy allows no inline onclick).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print-page]")) {
+      window.print();
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

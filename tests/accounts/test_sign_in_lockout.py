@@ -117,16 +117,17 @@ def test_it_lets_the_person_sign_in_again_after_the_cool_off(client):
     assert response.url == reverse("dashboard")
 
 
-def test_it_ignores_a_forwarded_for_header_outside_production(client):
-    """Without a trusted proxy, a client cannot dodge the pause by inventing addresses."""
+def test_it_ignores_a_forged_forwarded_for_header_without_a_trusted_proxy(client):
+    """By default no proxy is trusted: inventing a new address for each guess changes nothing."""
     UserFactory(email="pat@example.org")
-    for number in range(5):
-        sign_in(
+    for number in range(15):
+        response = sign_in(
             client,
             email="pat@example.org",
             password=WRONG_PASSWORD,
             HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
         )
+    assert response.status_code == 429
 
     response = sign_in(
         client, email="pat@example.org", password=PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99"
@@ -135,20 +136,77 @@ def test_it_ignores_a_forwarded_for_header_outside_production(client):
     assert_locked_out(response, client)
 
 
-def test_it_reads_the_client_address_from_the_proxy_in_production():
-    """Behind the production proxy the address it forwards counts; a forged, longer
-    X-Forwarded-For falls back to the proxy's own address instead of the invented one."""
-    script = (
-        "from axes.helpers import get_client_ip_address as ip\n"
-        "from django.test import RequestFactory\n"
-        "post = RequestFactory().post\n"
-        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
-        " HTTP_X_FORWARDED_FOR='203.0.113.7')))\n"
-        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
-        " HTTP_X_FORWARDED_FOR='198.51.100.1, 203.0.113.7')))\n"
-        "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2')))\n"
+def through_proxy(client_address: str, *, forged: str = "") -> dict[str, str]:
+    """What one trusted proxy at 10.0.0.2 passes on: whatever the client sent, then its address."""
+    forwarded = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+def test_it_pauses_the_real_client_behind_a_trusted_proxy_whatever_it_forges(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="pat@example.org")
+    for number in range(5):
+        sign_in(
+            client,
+            email="pat@example.org",
+            password=WRONG_PASSWORD,
+            **through_proxy("198.51.100.7", forged=f"203.0.113.{number}"),
+        )
+
+    response = sign_in(
+        client,
+        email="pat@example.org",
+        password=PASSWORD,
+        **through_proxy("198.51.100.7", forged="203.0.113.99"),
     )
-    result = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV)
+
+    assert_locked_out(response, client)
+
+
+def test_it_does_not_pause_other_clients_behind_the_same_trusted_proxy(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="pat@example.org")
+    for _ in range(5):
+        sign_in(
+            client,
+            email="pat@example.org",
+            password=WRONG_PASSWORD,
+            **through_proxy("198.51.100.7"),
+        )
+
+    response = sign_in(
+        client, email="pat@example.org", password=PASSWORD, **through_proxy("198.51.100.8")
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+CLIENT_ADDRESS_SCRIPT = (
+    "from axes.helpers import get_client_ip_address as ip\n"
+    "from django.test import RequestFactory\n"
+    "post = RequestFactory().post\n"
+    "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
+    " HTTP_X_FORWARDED_FOR='203.0.113.7')))\n"
+    "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2',"
+    " HTTP_X_FORWARDED_FOR='198.51.100.1, 203.0.113.7')))\n"
+    "print(ip(post('/accounts/login/', REMOTE_ADDR='10.0.0.2')))\n"
+    "print(post('/', HTTP_X_FORWARDED_PROTO='https').is_secure())\n"
+)
+
+
+def test_it_trusts_no_forwarded_header_in_production_by_default():
+    result = run_manage("shell", "--no-imports", "-c", CLIENT_ADDRESS_SCRIPT, env=PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split() == ["203.0.113.7", "10.0.0.2", "10.0.0.2"]
+    assert result.stdout.split() == ["10.0.0.2", "10.0.0.2", "10.0.0.2", "False"]
+
+
+def test_it_reads_the_client_from_the_configured_proxy_in_production():
+    """Behind one trusted proxy the address it appended counts (anything left of it was written
+    by the client) and its X-Forwarded-Proto says whether the connection was HTTPS."""
+    env = {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "1"}
+    result = run_manage("shell", "--no-imports", "-c", CLIENT_ADDRESS_SCRIPT, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split() == ["203.0.113.7", "203.0.113.7", "10.0.0.2", "True"]

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -22,31 +25,76 @@ def signup_form(for_library, **overrides):
     return form
 
 
+def sign_up(client, form, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("signup"), form, follow=True)
+
+
+SIGNED_UP = "Thank you. We have sent an email to casey.jones@example.org."
+
+
 @pytest.mark.django_db
-def test_it_creates_an_account_that_is_signed_in_at_once(
+def test_it_creates_an_account_and_asks_the_person_to_sign_in(
     client, django_capture_on_commit_callbacks
 ):
     library = LibraryFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("signup"), signup_form(library))
-    assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    response = sign_up(client, signup_form(library), django_capture_on_commit_callbacks)
+
+    assert response.redirect_chain == [(reverse("login"), 302)]
+    assert SIGNED_UP in response.content.decode()
     user = User.objects.get(email="casey.jones@example.org")
     assert user.library == library
     assert user.is_part_time
     assert not user.is_staff
-    assert client.get(reverse("dashboard")).status_code == 200
-    assert [m.to for m in mail.outbox] == [["casey.jones@example.org"]]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["casey.jones@example.org"], "Welcome to the KDLA Learning Portal")
+    ]
+    signed_in = client.post(
+        reverse("login"),
+        {"username": "casey.jones@example.org", "password": "reading-is-fun-2026"},
+    )
+    assert signed_in.url == reverse("dashboard")
+
+
+def page_without_tokens(response) -> str:
+    return re.sub(r'value="[^"]+"', "", response.content.decode())
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_email_already_in_use(client):
+def test_an_address_with_an_account_gets_the_same_page_and_its_owner_an_email(
+    client, django_capture_on_commit_callbacks
+):
     library = LibraryFactory()
-    UserFactory(email="casey.jones@example.org")
-    response = client.post(reverse("signup"), signup_form(library))
-    assert response.status_code == 200
-    assert "An account with this email address already exists" in response.content.decode()
-    assert User.objects.filter(email="casey.jones@example.org").count() == 1
+    new_address = sign_up(
+        Client(),
+        signup_form(library, email="robin@example.org"),
+        django_capture_on_commit_callbacks,
+    )
+    owner = UserFactory(email="casey.jones@example.org", first_name="Casey")
+    password_before = owner.password
+    mail.outbox.clear()
+
+    taken_address = sign_up(
+        client,
+        signup_form(library, email="Casey.Jones@Example.org", first_name="Mallory"),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert taken_address.redirect_chain == new_address.redirect_chain
+    expected = page_without_tokens(new_address).replace(
+        "robin@example.org", "casey.jones@example.org"
+    )
+    assert page_without_tokens(taken_address) == expected
+    owner.refresh_from_db()
+    assert (owner.first_name, owner.password) == ("Casey", password_before)
+    assert User.objects.filter(email__iexact="casey.jones@example.org").count() == 1
+    (message,) = mail.outbox
+    assert message.to == ["casey.jones@example.org"]
+    assert "someone tried to create an account with your email address" in message.subject
+    assert "/accounts/password/reset/" in message.body
+    # Trying again the same day does not flood the owner's mailbox.
+    sign_up(client, signup_form(library), django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
@@ -58,11 +106,18 @@ def test_it_refuses_an_email_already_in_use(client):
         ("password2", "something-else-2026", "password fields didn"),
         ("library", "", "This field is required"),
         ("email", "not-an-email", "Enter a valid email address"),
+        ("password1", "short-pw-26", "at least 12 characters"),
+        ("password1", " " * 12, "cannot be only spaces"),
+        ("password1", "password1234", "too common"),
+        ("password1", "casey.jones.example", "too similar"),
     ],
 )
 def test_it_refuses_bad_sign_up_input(client, field, value, message):
     library = LibraryFactory()
-    response = client.post(reverse("signup"), signup_form(library, **{field: value}))
+    overrides = {field: value}
+    if field == "password1":
+        overrides["password2"] = value
+    response = client.post(reverse("signup"), signup_form(library, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not User.objects.exists()

@@ -136,7 +136,7 @@ class TestPanelAndBoxes:
             r'aria-valuenow="2.5" aria-valuemin="0"\s+aria-valuemax="15"',
             html,
         )
-        assert 'style="width: 16%"' in html
+        assert 'class="progress-bar progress-16"' in html
 
     def test_my_courses_lists_registered_and_completed_courses_with_links(
         self, signed_in, staff_member

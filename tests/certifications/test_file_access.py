@@ -156,3 +156,32 @@ def test_it_never_shows_a_word_document_inline(client):
 def test_it_answers_404_for_a_file_that_does_not_exist(client):
     client.force_login(reviewer("view_externalfile"))
     assert client.get(reverse("external_file_download", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_lets_the_proxy_send_the_file_when_configured(client, settings):
+    settings.PRIVATE_FILES_ACCEL_REDIRECT = True
+    record = submitted_file()
+    client.force_login(owner_of(record))
+
+    response = client.get(reverse("external_file_download", args=[record.pk]))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["X-Accel-Redirect"] == f"/{record.file.name}"
+    assert response["Content-Type"] == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_the_proxy_gets_nothing_for_someone_else_s_file(client, settings):
+    settings.PRIVATE_FILES_ACCEL_REDIRECT = True
+    record = submitted_file()
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("external_file_download", args=[record.pk]))
+
+    assert response.status_code == 404
+    assert "X-Accel-Redirect" not in response

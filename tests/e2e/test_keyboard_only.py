@@ -95,6 +95,14 @@ def test_a_keyboard_user_follows_the_how_to_and_a_reviewer_decides(
     casey.fill(page.get_by_label("Password confirmation"), PASSWORD_OF_CASEY)
     with page.expect_navigation():
         casey.press("Enter")
+    # The same answer whether or not the address had an account; then Casey signs in.
+    opened(page, "Sign in to the Learning Portal")
+    expect(page.get_by_role("status")).to_contain_text("Thank you. We have sent an email")
+    assert_accessible(page)
+    casey.fill(page.get_by_label("Email address"), "casey@example.org")
+    casey.fill(page.get_by_label("Password"), PASSWORD_OF_CASEY)
+    with page.expect_navigation():
+        casey.press("Enter")
     opened(page, "Dashboard")
 
     take_the_four_part_time_courses(casey, live_server.url)

@@ -54,6 +54,12 @@ def sign_up(page: Page, base_url: str) -> None:
     page.locator("#id_password1").fill("reading-is-fun-2026")
     page.get_by_label("Password confirmation").fill("reading-is-fun-2026")
     click_and_check(page, page.get_by_role("button", name="Create account"))
+    expect(
+        page.get_by_text("Thank you. We have sent an email to casey@example.org.")
+    ).to_be_visible()
+    page.get_by_label("Email address").fill("casey@example.org")
+    page.get_by_label("Password").fill("reading-is-fun-2026")
+    click_and_check(page, page.get_by_role("button", name="Sign in"))
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 

@@ -42,5 +42,12 @@ def test_it_signs_up_a_new_staff_member(live_server, page: Page):
     page.locator("#id_password1").fill("reading-is-fun-2026")
     page.get_by_label("Password confirmation").fill("reading-is-fun-2026")
     page.get_by_role("button", name="Create account").click()
+    expect(
+        page.get_by_text("Thank you. We have sent an email to casey@example.org.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("casey@example.org")
+    page.get_by_label("Password").fill("reading-is-fun-2026")
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     assert_accessible(page)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,34 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def env_example_value(name: str) -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{name} is not in .env.example")
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "message"),
+    [
+        pytest.param(env_example_value("SECRET_KEY"), "SECRET_KEY must be set", id="env-example"),
+        pytest.param(
+            "change-me-to-a-random-string-of-at-least-fifty-characters-0123456789",
+            "SECRET_KEY is a placeholder",
+            id="earlier-env-example",
+        ),
+        pytest.param("django-insecure-" + "k3v" * 20, "SECRET_KEY is a placeholder", id="django"),
+        pytest.param("ab" * 40, "SECRET_KEY is too repetitive", id="repetitive"),
+        pytest.param("Zq8#rT2!" * 5, "at least 50 characters", id="short"),
+    ],
+)
+def test_it_refuses_to_start_in_production_with_a_weak_secret_key(secret_key, message):
+    result = run_manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+
+
 def test_it_refuses_to_start_in_production_without_allowed_hosts():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
     result = run_manage("check", env=env)
@@ -74,7 +103,7 @@ def compose() -> dict:
 
 def test_compose_runs_every_part_of_the_portal():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mailpit"}
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "caddy", "mailpit"}
     assert "gunicorn kdla_portal.wsgi:application" in " ".join(services["web"]["command"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "kdla_portal", "worker"]
     beat = services["beat"]["command"]
@@ -102,3 +131,40 @@ def test_compose_sets_only_variables_the_settings_read():
         assert environment["DATABASE_URL"].startswith("postgres://")
     unknown_example = example - read_by_settings - {"POSTGRES_PASSWORD"}
     assert not unknown_example, f".env.example names variables nobody reads: {unknown_example}"
+
+
+def test_compose_publishes_only_the_tls_proxy():
+    services = compose()["services"]
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+    assert published["caddy"] == ["80:80", "443:443", "443:443/udp"]
+    # Mailpit shows every email (password-reset links too): a local-only profile, loopback only.
+    assert services["mailpit"]["profiles"] == ["local-mail"]
+    assert published["mailpit"] == ["127.0.0.1:8025:8025"]
+    assert set(published) == {"caddy", "mailpit"}
+    assert services["web"]["expose"] == ["8000"]
+
+
+def test_compose_trusts_exactly_the_one_proxy_and_lets_it_send_private_files():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+        assert services[name]["environment"]["PRIVATE_FILES_ACCEL_REDIRECT"] == "true"
+        assert "media:/app/var/media" in services[name]["volumes"]
+    caddy = services["caddy"]
+    assert "media:/srv/media:ro" in caddy["volumes"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in caddy["volumes"]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "{$SITE_URL} {" in caddyfile
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "@private_file header X-Accel-Redirect *" in caddyfile
+    assert "root * /srv/media" in caddyfile
+    assert "rewrite * {rp.header.X-Accel-Redirect}" in caddyfile
+    assert "exclude X-Accel-Redirect Content-Length" in caddyfile
+
+
+def test_the_dockerfile_runs_as_an_unprivileged_user():
+    dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
+    assert "USER kdla" in dockerfile
+    assert dockerfile.index("USER kdla") > max(
+        i for i, line in enumerate(dockerfile) if line.startswith(("RUN", "COPY"))
+    )
