@@ -302,7 +302,8 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
         if recorded:
-            self.message_user(request, f"Attendance recorded for {recorded} people.")
+            people = "1 person" if recorded == 1 else f"{recorded} people"
+            self.message_user(request, f"Attendance recorded for {people}.")
 
     @admin.action(description="Record as attended", permissions=["change"])
     def record_attended(self, request: HttpRequest, queryset: Any) -> None:

@@ -151,14 +151,15 @@ def test_a_reviewer_records_attendance_on_the_roster(
     registration = live_session_register(enrollment=enrollment, session=session)
     reviewer = UserFactory(email="robin@example.org")
     add_to_reviewers(reviewer)
-    client.force_login(reviewer)
     time_machine.move_to(session.starts_at + HOUR)
+    # Signed in once the session has happened: an 8-hour idle session would not last until then.
+    client.force_login(reviewer)
     response = client.post(
         reverse("admin:courses_livesessionregistration_changelist"),
         {"action": "record_attended", "_selected_action": [registration.pk]},
         follow=True,
     )
-    assert "Attendance recorded for 1 people." in response.content.decode()
+    assert "Attendance recorded for 1 person." in response.content.decode()
     registration.refresh_from_db()
     assert registration.attended is True
     assert registration.attendance_recorded_by == reviewer

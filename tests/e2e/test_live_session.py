@@ -65,7 +65,7 @@ def test_a_learner_attends_a_workshop_recorded_on_the_roster(
         reviewer.locator("input[name=_selected_action]").first.check()
         reviewer.get_by_label("Action:").select_option(label="Record as attended")
         reviewer.get_by_role("button", name="Go").click()
-        expect(reviewer.get_by_text("Attendance recorded for 1 people.")).to_be_visible()
+        expect(reviewer.get_by_text("Attendance recorded for 1 person.")).to_be_visible()
 
     visit(page, f"{base}/courses/{course.pk}/")
     expect(page.get_by_text("The course is complete.")).to_be_visible()
