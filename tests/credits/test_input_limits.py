@@ -15,7 +15,8 @@ from tests.factories import CourseFactory, UserFactory
 from tests.fixtures.documents import pdf_upload
 from tests.fixtures.registrations import renewal_credits, stored_files
 
-pytestmark = pytest.mark.django_db
+# The asynchronous form names Coursera, a source the data migrations install.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_installed_data")]
 Status = Registration.Status
 
 
