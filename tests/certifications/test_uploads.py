@@ -146,6 +146,41 @@ def test_it_refuses_a_file_that_is_not_an_accepted_document(client, name, conten
 
 
 @pytest.mark.django_db
+def test_a_refused_type_lists_the_accepted_types_once_near_the_field(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    response = client.post(
+        add_file_url(registration),
+        add_file_form(registration, upload("notes.txt", b"Plain text is not accepted.", PDF)),
+    )
+    page = response.content.decode()
+    # Once in the field's error and once in the error summary; the help line is left out.
+    assert page.count("The following document types are accepted:") == 2
+    assert "id_upload_helptext" not in page  # nor in aria-describedby
+    assert "Choose the file again" not in page  # the file itself was refused
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
+def test_a_refusal_elsewhere_on_the_form_says_the_chosen_file_was_not_kept(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    response = client.post(
+        add_file_url(registration),
+        add_file_form(registration, pdf_upload("my-application.pdf"), description=""),
+    )
+    assert response.status_code == 200
+    choose_again = (
+        "Choose the file again: “my-application.pdf” was not kept because the form was refused."
+    )
+    assert response.context["form"].errors["upload"] == [choose_again]
+    page = response.content.decode()
+    assert f"File: {choose_again}" in page  # the error summary
+    assert 'id="id_upload_helptext"' in page  # the accepted types, still shown once
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_file_over_the_size_limit(client, settings):
     settings.UPLOAD_MAX_BYTES = 100
     registration = part_time_application()
@@ -316,7 +351,7 @@ def test_the_add_new_file_page_uses_the_agencys_words(client):
     assert '<option value="" selected>Select…</option>' in page
     assert PART_TIME_APPLICATION in page
     assert "Enter a short description of the file you are uploading." in page
-    assert "The following document types are accepted: PDF, Word, .jpg, .png" in page
+    assert page.count("The following document types are accepted: PDF, Word, .jpg, .png") == 1
     assert 'accept=".pdf,.doc,.docx,.jpg,.jpeg,.png,' in page
     assert ">Submit</button>" in page
     assert ">Close</a>" in page
