@@ -369,11 +369,30 @@ def test_the_external_files_page_lists_requirements_window_and_files(client):
     assert "<h1" in page and "External Files</h1>" in page
     assert "Initial Part Time Certification" in page
     assert "02/08/2027 – 04/09/2027" in page
-    assert reverse("document_type_blank_form", args=[document_type.pk]) in page
+    blank_form_url = reverse("document_type_blank_form", args=[document_type.pk])
+    # The how-to: "You can download the required file".
+    assert (
+        f"{PART_TIME_APPLICATION}. You can download the required file: "
+        f'<a href="{blank_form_url}" download>Download the blank form'
+    ) in page
+    with time_machine.travel(datetime.datetime(2027, 2, 18, 12, 0, tzinfo=KENTUCKY), tick=False):
+        download = client.get(blank_form_url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert "Upload by <strong>03/10/2027</strong>" in page
     assert "20 days left of the 30" in page
     assert reverse("external_file_add", args=[registration.pk]) in page
     assert "No files uploaded yet." in page
+
+
+@pytest.mark.django_db
+def test_the_external_files_page_offers_no_download_without_a_blank_form(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    page = client.get(reverse("registration_files", args=[registration.pk])).content.decode()
+    assert PART_TIME_APPLICATION in page
+    assert "You can download the required file" not in page
 
 
 @pytest.mark.django_db
