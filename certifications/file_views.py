@@ -71,6 +71,7 @@ def external_file_add(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Your file “{external_file.original_name}” was submitted. KDLA will review it.",
             )
             return redirect("registration_files", pk=registration.pk)
+    form.note_refused_uploads()
     context = {"registration": registration, "form": form, "refusal_reason": refusal_reason}
     return render(request, "certifications/external_file_form.html", context)
 

@@ -5,7 +5,9 @@ from django import forms
 
 from certifications.models import Registration
 
-ACCEPTED_FILE_TYPES_HELP = "The following document types are accepted: PDF, Word, .jpg, .png"
+# How both the help line and a refused type's message (documents.upload_checks) begin the list.
+ACCEPTED_TYPES_LEAD = "The following document types are accepted:"
+ACCEPTED_FILE_TYPES_HELP = f"{ACCEPTED_TYPES_LEAD} PDF, Word, .jpg, .png"
 # What the browser's file picker offers; the content is checked again on the server.
 ACCEPT_ATTRIBUTE = (
     ".pdf,.doc,.docx,.jpg,.jpeg,.png,application/pdf,application/msword,"
@@ -13,7 +15,36 @@ ACCEPT_ATTRIBUTE = (
 )
 
 
-class ExternalFileForm(forms.Form):
+class RefusedUploadNotes(forms.Form):
+    """A form with a file field, shown again after a refusal."""
+
+    def note_refused_uploads(self) -> None:
+        """Call before showing a refused form again. Browsers never refill a file input, so a
+        file chosen for a refused form is gone: the field says so (and so does the error
+        summary). A field whose own error already lists the accepted types drops the help line
+        that says the same."""
+        if not self.is_bound or not self.errors:
+            return
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.FileField):
+                continue
+            own_errors = self.errors.get(name)
+            if own_errors:
+                lists_types = any(ACCEPTED_TYPES_LEAD in error for error in own_errors)
+                if lists_types and str(field.help_text).startswith(ACCEPTED_TYPES_LEAD):
+                    field.help_text = ""
+                    self[name].help_text = ""  # the bound field copied it when first built
+                continue
+            chosen = self.files.get(self.add_prefix(name))
+            if chosen:
+                self.add_error(
+                    name,
+                    f"Choose the file again: “{chosen.name}” was not kept because the form "
+                    "was refused.",
+                )
+
+
+class ExternalFileForm(RefusedUploadNotes):
     document_type = forms.ModelChoiceField(
         label="Document type", queryset=None, empty_label="Select…"
     )

@@ -10,7 +10,8 @@ ALL_CATEGORIES = "All categories"
 
 
 class CatalogueFilterForm(forms.Form):
-    category = forms.ChoiceField(label="Category", required=False)
+    # The how-to (seed 001) calls it the "All categories" drop-down.
+    category = forms.ChoiceField(label=ALL_CATEGORIES, required=False)
     q = forms.CharField(
         label="Search",
         required=False,

@@ -4,7 +4,7 @@ dates, credit limits, file content) live in credits.services.requests."""
 from django import forms
 
 from accounts.models import User
-from certifications.forms import ACCEPT_ATTRIBUTE
+from certifications.forms import ACCEPT_ATTRIBUTE, RefusedUploadNotes
 from certifications.models import Registration
 from credits.models import MAX_REQUESTED_CREDITS
 from credits.services.requests import ACTIVITY_DATE_OUTSIDE_CYCLE, open_renewal_registrations
@@ -18,7 +18,7 @@ class RenewalRegistrationChoiceField(forms.ModelChoiceField):
         )
 
 
-class CreditRequestForm(forms.Form):
+class CreditRequestForm(RefusedUploadNotes):
     activity_date = forms.DateField(
         label="Activity Date",
         input_formats=["%m/%d/%Y"],

@@ -34,6 +34,7 @@ def credit_request_new(request: HttpRequest) -> HttpResponse:
                 f"“{credit_request.course}” was sent to KDLA for review.",
             )
             return redirect("dashboard")
+    form.note_refused_uploads()
     context = {"form": form, "has_open_renewal": form.fields["registration"].queryset.exists()}
     return render(request, "credits/credit_request_form.html", context)
 

@@ -36,6 +36,15 @@ def open_renewal_registrations(*, user: User) -> QuerySet[Registration]:
     )
 
 
+def activity_date_outside_cycle(registration: Registration) -> str:
+    """The refusal names the chosen credential's cycle; the rule itself is the field's help."""
+    return (
+        f"Enter an Activity Date from {registration.cycle_start:%m/%d/%Y} to "
+        f"{registration.cycle_end:%m/%d/%Y}, the Start and End Date of "
+        f"{registration.credential_type.display_label}."
+    )
+
+
 def credit_request_submit(
     *,
     user: User,
@@ -76,7 +85,7 @@ def credit_request_submit(
         # Locked so a cycle closing at the same moment cannot accept a late request.
         locked = _lock_open_renewal_registration(user=user, registration=registration)
         if not locked.cycle_start <= activity_date <= locked.cycle_end:
-            raise ValidationError({"activity_date": ACTIVITY_DATE_OUTSIDE_CYCLE})
+            raise ValidationError({"activity_date": activity_date_outside_cycle(locked)})
         credit_request.registration = locked
         # The file is written last, just before its row: any failure up to the commit
         # deletes it again, so storage never keeps a file without its row.

@@ -146,6 +146,41 @@ def test_it_refuses_a_file_that_is_not_an_accepted_document(client, name, conten
 
 
 @pytest.mark.django_db
+def test_a_refused_type_lists_the_accepted_types_once_near_the_field(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    response = client.post(
+        add_file_url(registration),
+        add_file_form(registration, upload("notes.txt", b"Plain text is not accepted.", PDF)),
+    )
+    page = response.content.decode()
+    # Once in the field's error and once in the error summary; the help line is left out.
+    assert page.count("The following document types are accepted:") == 2
+    assert "id_upload_helptext" not in page  # nor in aria-describedby
+    assert "Choose the file again" not in page  # the file itself was refused
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
+def test_a_refusal_elsewhere_on_the_form_says_the_chosen_file_was_not_kept(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    response = client.post(
+        add_file_url(registration),
+        add_file_form(registration, pdf_upload("my-application.pdf"), description=""),
+    )
+    assert response.status_code == 200
+    choose_again = (
+        "Choose the file again: “my-application.pdf” was not kept because the form was refused."
+    )
+    assert response.context["form"].errors["upload"] == [choose_again]
+    page = response.content.decode()
+    assert f"File: {choose_again}" in page  # the error summary
+    assert 'id="id_upload_helptext"' in page  # the accepted types, still shown once
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
 def test_it_refuses_a_file_over_the_size_limit(client, settings):
     settings.UPLOAD_MAX_BYTES = 100
     registration = part_time_application()
@@ -316,7 +351,7 @@ def test_the_add_new_file_page_uses_the_agencys_words(client):
     assert '<option value="" selected>Select…</option>' in page
     assert PART_TIME_APPLICATION in page
     assert "Enter a short description of the file you are uploading." in page
-    assert "The following document types are accepted: PDF, Word, .jpg, .png" in page
+    assert page.count("The following document types are accepted: PDF, Word, .jpg, .png") == 1
     assert 'accept=".pdf,.doc,.docx,.jpg,.jpeg,.png,' in page
     assert ">Submit</button>" in page
     assert ">Close</a>" in page
@@ -334,11 +369,30 @@ def test_the_external_files_page_lists_requirements_window_and_files(client):
     assert "<h1" in page and "External Files</h1>" in page
     assert "Initial Part Time Certification" in page
     assert "02/08/2027 – 04/09/2027" in page
-    assert reverse("document_type_blank_form", args=[document_type.pk]) in page
+    blank_form_url = reverse("document_type_blank_form", args=[document_type.pk])
+    # The how-to: "You can download the required file".
+    assert (
+        f"{PART_TIME_APPLICATION}. You can download the required file: "
+        f'<a href="{blank_form_url}" download>Download the blank form'
+    ) in page
+    with time_machine.travel(datetime.datetime(2027, 2, 18, 12, 0, tzinfo=KENTUCKY), tick=False):
+        download = client.get(blank_form_url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert "Upload by <strong>03/10/2027</strong>" in page
     assert "20 days left of the 30" in page
     assert reverse("external_file_add", args=[registration.pk]) in page
     assert "No files uploaded yet." in page
+
+
+@pytest.mark.django_db
+def test_the_external_files_page_offers_no_download_without_a_blank_form(client):
+    registration = part_time_application()
+    client.force_login(registration.user)
+    page = client.get(reverse("registration_files", args=[registration.pk])).content.decode()
+    assert PART_TIME_APPLICATION in page
+    assert "You can download the required file" not in page
 
 
 @pytest.mark.django_db

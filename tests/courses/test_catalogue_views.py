@@ -34,11 +34,22 @@ class TestCatalogue:
         response = signed_in.get(reverse("course_catalogue"))
         html = response.content.decode()
         assert response.status_code == 200
-        assert re.search(r'<label\s+for="id_category"[^>]*>\s*Category\s*</label>', html)
+        assert re.search(r'<label\s+for="id_category"[^>]*>\s*All categories\s*</label>', html)
         assert html.index('<option value="" selected>All categories</option>') < html.index(
             '<option value="kdla-certifications">KDLA Certifications</option>'
         )
         assert re.search(r'<label\s+for="id_q"[^>]*>\s*Search\s*</label>', html)
+
+    def test_it_offers_request_new_credit_as_the_how_to_says(self, signed_in):
+        html = signed_in.get(reverse("course_catalogue")).content.decode()
+        assert f'href="{reverse("credit_request_new")}">Request new Credit</a>' in html
+
+    def test_the_category_drop_down_filters_on_change_and_keeps_the_search_button(self, signed_in):
+        html = signed_in.get(reverse("course_catalogue")).content.decode()
+        assert 'src="/static/js/catalogue_filter.js" defer' in html
+        assert "data-catalogue-filter" in html and "data-catalogue-results" in html
+        assert 'aria-live="polite" data-catalogue-status' in html
+        assert '<button type="submit" class="btn btn-primary w-100">Search</button>' in html
 
     def test_kdla_certifications_shows_the_credential_cards(self, signed_in, kdla_rules):
         response = signed_in.get(reverse("course_catalogue"), {"category": "kdla-certifications"})

@@ -107,11 +107,22 @@ def test_it_refuses_an_activity_date_outside_the_cycle_with_the_agencys_message(
     form = credit_form(registration, activity_date=days_ago(31).strftime("%m/%d/%Y"))
     response = client.post(NEW_CREDIT_URL, form)
     assert response.status_code == 200
-    assert response.context["form"].errors["activity_date"] == [ACTIVITY_DATE_OUTSIDE_CYCLE]
+    # The refusal names the chosen credential's cycle instead of repeating the help text.
+    assert response.context["form"].errors["activity_date"] == [
+        f"Enter an Activity Date from {registration.cycle_start:%m/%d/%Y} to "
+        f"{registration.cycle_end:%m/%d/%Y}, the Start and End Date of "
+        f"{registration.credential_type.display_label}."
+    ]
+    page = response.content.decode()
+    assert page.count(ACTIVITY_DATE_OUTSIDE_CYCLE) == 1  # the help text, once
     assert ACTIVITY_DATE_OUTSIDE_CYCLE == (
         "The Activity Date must be within the Start and End Date of the selected Credential in "
         "order to count towards its completion."
     )
+    # Browsers never keep a chosen file after a refusal: the form says so.
+    choose_again = "Choose the file again: “annual-summation.pdf” was not kept"
+    assert choose_again in response.context["form"].errors["documentation"][0]
+    assert f"Documentation: {choose_again}" in page  # in the error summary
     assert_nothing_stored()
 
 
@@ -128,7 +139,13 @@ def test_it_refuses_an_activity_date_after_a_past_cycle_ended():
             requested_credits=Decimal("15"),
             documentation=pdf_upload(),
         )
-    assert refusal.value.message_dict == {"activity_date": [ACTIVITY_DATE_OUTSIDE_CYCLE]}
+    assert refusal.value.message_dict == {
+        "activity_date": [
+            f"Enter an Activity Date from {registration.cycle_start:%m/%d/%Y} to "
+            f"{registration.cycle_end:%m/%d/%Y}, the Start and End Date of "
+            f"{registration.credential_type.display_label}."
+        ]
+    }
     assert_nothing_stored()
 
 

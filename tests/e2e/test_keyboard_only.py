@@ -113,7 +113,7 @@ def test_a_keyboard_user_follows_the_how_to_and_a_reviewer_decides(
     dashboard_actions = page.get_by_role("navigation", name="Dashboard actions")
     casey.activate(dashboard_actions.get_by_role("link", name="Register for Course"))
     opened(page, "Register for Course")
-    casey.tab_to(page.get_by_label("Category"))
+    casey.tab_to(page.get_by_label("All categories", exact=True))
     casey.type("KDLA")
     casey.activate(page.get_by_role("button", name="Search"))
     credential = page.locator(

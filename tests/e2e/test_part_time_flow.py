@@ -84,9 +84,15 @@ def register_for_credential(page: Page, name: str) -> None:
     """Register for Course → All categories: KDLA Certifications → Register → Proceed to
     Checkout → Go to Dashboard."""
     click_and_check(page, dashboard_action(page, "Register for Course"))
-    page.get_by_label("Category").select_option(label="KDLA Certifications")
-    click_and_check(page, page.get_by_role("button", name="Search"))
+    categories = page.get_by_label("All categories", exact=True)
+    categories.focus()
+    categories.select_option(label="KDLA Certifications")
+    # The choice filters at once (no Search press, no reload): focus stays on the drop-down.
     card = page.locator("article.credential-card", has=page.get_by_role("heading", name=name))
+    expect(card).to_be_visible()
+    expect(categories).to_be_focused()
+    expect(page.locator("[data-catalogue-status]")).to_contain_text("KDLA Certifications:")
+    assert "category=kdla-certifications" in page.url
     click_and_check(page, card.get_by_role("link", name="Register"))
     expect(page.get_by_text("Registrations are free; there is no payment")).to_be_visible()
     click_and_check(page, page.get_by_role("button", name="Proceed to Checkout"))

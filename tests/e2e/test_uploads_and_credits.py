@@ -71,6 +71,9 @@ def test_a_staff_member_uploads_the_part_time_application(live_server, page: Pag
     expect(page.locator("[data-error-summary]")).to_contain_text(
         "File: “application.pdf” is not a PDF, Word document or image"
     )
+    # The refusal lists the accepted types; the help line saying the same is not repeated.
+    upload_field = page.locator("#div_id_upload")
+    expect(upload_field.get_by_text("The following document types are accepted")).to_have_count(1)
     assert_accessible(page)
     assert ExternalFile.objects.count() == 0
 
@@ -132,9 +135,21 @@ def test_a_staff_member_requests_credit_for_the_annual_summation(live_server, pa
 
     visit(page, f"{live_server.url}/credits/new/")
     fill_request(cycle_start - datetime.timedelta(days=1))
-    # The sentence is also the field's help text; here it is the field's error.
-    error = page.locator(".invalid-feedback").filter(has_text=ACTIVITY_DATE_OUTSIDE_CYCLE)
+    # The error names the chosen credential's cycle; the rule stays the field's help text.
+    error = page.locator(".invalid-feedback").filter(
+        has_text=f"Enter an Activity Date from {cycle_start:%m/%d/%Y} to "
+        f"{registration.cycle_end:%m/%d/%Y}, the Start and End Date of "
+        "Part Time Certification- Renewal credits."
+    )
     expect(error).to_be_visible()
+    expect(page.get_by_text(ACTIVITY_DATE_OUTSIDE_CYCLE)).to_have_count(1)
+    # The chosen file is gone after the refusal, and the form says so.
+    expect(page.locator("#div_id_documentation .invalid-feedback")).to_contain_text(
+        "Choose the file again: “annual-summation.pdf” was not kept"
+    )
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "Documentation: Choose the file again"
+    )
     expect(page.get_by_label("Activity Date")).to_have_class(re.compile("is-invalid"))
     assert_refusal_is_announced(page)
     assert_accessible(page)
