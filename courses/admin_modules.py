@@ -95,7 +95,35 @@ class LiveSessionInline(admin.TabularInline):
     model = LiveSession
     fields = ("starts_at", "ends_at", "place", "link", "capacity")
     extra = 0
+    show_change_link = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(ReadOnlyHistoryAdmin):
+    """A session's own page, with the attendance code the trainer gives out during it.
+    Sessions are added on their module's page."""
+
+    list_display = ("__str__", "place", "capacity")
+    list_select_related = ("module",)
+    list_filter = ("module__course",)
+    fields = ("module", "starts_at", "ends_at", "place", "link", "capacity", "attendance_code")
+    # Made when the session is saved; only the review site shows it.
+    readonly_fields = ("module", "attendance_code")
+    ordering = ("-starts_at",)
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # One labelled box per date and time (Django's split boxes have no labels).
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        },
+    }
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(CourseModule)

@@ -1,5 +1,6 @@
 """The course catalogue, providers of outside training, and who took which course."""
 
+import secrets
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -575,6 +576,16 @@ class ScormAttempt(models.Model):
         return f"{self.enrollment} – {self.module.title}"
 
 
+# Letters and digits that cannot be mistaken for one another when read aloud or off a slide
+# (no 0/O, 1/I/L). Six of them give about 887 million codes against five tries per person.
+ATTENDANCE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ATTENDANCE_CODE_LENGTH = 6
+
+
+def attendance_code_new() -> str:
+    return "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _ in range(ATTENDANCE_CODE_LENGTH))
+
+
 class LiveSession(models.Model):
     """A scheduled workshop or webinar of a live-session module; learners register for one."""
 
@@ -587,6 +598,13 @@ class LiveSession(models.Model):
     link = models.URLField("webinar link", max_length=500, blank=True)
     capacity = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="Seats; later registrations wait."
+    )
+    attendance_code = models.CharField(
+        max_length=ATTENDANCE_CODE_LENGTH,
+        default=attendance_code_new,
+        editable=False,
+        help_text="The trainer gives it out during the session; registered learners enter it "
+        "on the module page to record their attendance.",
     )
 
     history = HistoricalRecords()
@@ -622,6 +640,7 @@ class LiveSessionRegistration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    attendance_code_wrong_tries = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
 

@@ -28,7 +28,11 @@ from courses.selectors import (
     module_completions,
     quiz_attempts,
 )
-from courses.services.live_sessions import live_session_register
+from courses.services.live_sessions import (
+    ATTENDANCE_CODE_WINDOW,
+    live_session_record_attendance_by_code,
+    live_session_register,
+)
 from courses.services.modules import (
     lesson_finish,
     lesson_open,
@@ -231,6 +235,16 @@ def _live_sessions_page(
     request: HttpRequest, enrollment: Enrollment, module: CourseModule
 ) -> HttpResponse:
     completion = module_completions(enrollment=enrollment).get(module.pk)
+    registration = live_registration(enrollment=enrollment, module=module)
+    now = timezone.now()
+    code_open = (
+        registration is not None
+        and registration.status == LiveSessionRegistration.Status.REGISTERED
+        and registration.attended is None
+        and registration.session.starts_at
+        <= now
+        <= registration.session.starts_at + ATTENDANCE_CODE_WINDOW
+    )
     return render(
         request,
         "courses/module_live.html",
@@ -238,9 +252,13 @@ def _live_sessions_page(
             "enrollment": enrollment,
             "module": module,
             "sessions": live_sessions_for_module(module=module),
-            "registration": live_registration(enrollment=enrollment, module=module),
+            "registration": registration,
             "completion": completion,
-            "now": timezone.now(),
+            "attendance_code_open": code_open,
+            "attendance_code_closes": (
+                registration.session.starts_at + ATTENDANCE_CODE_WINDOW if code_open else None
+            ),
+            "now": now,
         },
     )
 
@@ -271,4 +289,28 @@ def live_session_register_view(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{starts:%I:%M %p}".replace(" at 0", " at ")
                 + ".",
             )
+    return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)
+
+
+@login_required
+@require_POST
+def live_session_attendance_code_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(
+        LiveSessionRegistration.objects.select_related("module"), pk=pk
+    )
+    module = registration.module
+    try:
+        result = live_session_record_attendance_by_code(
+            registration=registration,
+            learner=request.user,
+            code=request.POST.get("attendance_code", "")[:50],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if result.already_recorded:
+            recorded = timezone.localtime(result.registration.attendance_recorded_at)
+            messages.info(request, f"Your attendance was already recorded on {recorded:%m/%d/%Y}.")
+        else:
+            messages.success(request, "Your attendance is recorded; the module is complete.")
     return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)

@@ -28,6 +28,11 @@ urlpatterns = [
         module_views.live_session_register_view,
         name="live_session_register",
     ),
+    path(
+        "live-registrations/<int:pk>/attendance/",
+        module_views.live_session_attendance_code_view,
+        name="live_session_attendance_code",
+    ),
     path("scorm-attempts/<int:pk>/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
     path(
         "scorm-packages/<int:pk>/files/<path:path>",

@@ -1,8 +1,13 @@
 """Live sessions (workshops and webinars): registering with a capacity and a waiting list, and
-attendance recorded by a reviewer in the review site. Attending completes the module; hours
+attendance recorded by a reviewer in the review site or by the learner with the session's
+attendance code. Attending completes the module; hours
 follow only from attendance."""
 
 from __future__ import annotations
+
+import datetime
+import hmac
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -79,3 +84,88 @@ def live_session_record_attendance(
             enrollment=registration.enrollment, module=registration.module
         )
     return registration
+
+
+# A learner can enter the session's attendance code from its start until this long after it:
+# long enough for a full-day workshop and for someone who enters it that evening, short enough
+# that a code passed on later is of no use.
+ATTENDANCE_CODE_WINDOW = datetime.timedelta(hours=12)
+ATTENDANCE_CODE_TRIES = 5
+
+
+@dataclass(frozen=True)
+class AttendanceByCode:
+    registration: LiveSessionRegistration
+    already_recorded: bool
+
+
+def attendance_code_normalised(code: str) -> str:
+    """What the learner typed, without spaces or dashes and in capitals: codes are read off
+    a slide or heard, so ``abc 234`` is the same as ``ABC234``."""
+    return "".join(character for character in code.upper() if character.isalnum())
+
+
+def live_session_record_attendance_by_code(
+    *, registration: LiveSessionRegistration, learner: User, code: str
+) -> AttendanceByCode:
+    """The learner enters the code the trainer gave out; the right code within the window
+    records the attendance through ``live_session_record_attendance`` (so it completes the
+    module as the roster does), recorded by the learner. A wrong code counts one of
+    ``ATTENDANCE_CODE_TRIES``; nothing else is stored on a refusal."""
+    with transaction.atomic():
+        registration = (
+            LiveSessionRegistration.objects.select_for_update(of=("self",))
+            .select_related("session", "enrollment")
+            .get(pk=registration.pk)
+        )
+        if registration.enrollment.user_id != learner.pk:
+            raise ValidationError("This registration is someone else's; use your own.")
+        if registration.attended is True:
+            return AttendanceByCode(registration=registration, already_recorded=True)
+        if registration.attended is False:
+            raise ValidationError("The trainer recorded you as absent; ask them if you did attend.")
+        if registration.status != LiveSessionRegistration.Status.REGISTERED:
+            raise ValidationError(
+                "You are on the waiting list of this session, not registered for it, so "
+                "your attendance cannot be recorded; ask the trainer."
+            )
+        session = registration.session
+        now = timezone.now()
+        if now < session.starts_at:
+            starts = timezone.localtime(session.starts_at)
+            raise ValidationError(
+                f"The attendance code can be entered once the session starts, on "
+                f"{starts:%m/%d/%Y} at {starts:%I:%M %p}.".replace(" at 0", " at ")
+            )
+        closes = session.starts_at + ATTENDANCE_CODE_WINDOW
+        if now > closes:
+            raise ValidationError(
+                f"The attendance code could be entered until "
+                f"{timezone.localtime(closes):%m/%d/%Y}; ask the trainer to record your "
+                "attendance."
+            )
+        if registration.attendance_code_wrong_tries >= ATTENDANCE_CODE_TRIES:
+            raise ValidationError(
+                "Too many wrong codes were entered; ask the trainer to record your attendance."
+            )
+        right = hmac.compare_digest(
+            attendance_code_normalised(code).encode(), session.attendance_code.encode()
+        )
+        if right:
+            registration = live_session_record_attendance(
+                registration=registration, attended=True, reviewer=learner
+            )
+            return AttendanceByCode(registration=registration, already_recorded=False)
+        registration.attendance_code_wrong_tries += 1
+        registration.save(update_fields=["attendance_code_wrong_tries"])
+        tries_left = ATTENDANCE_CODE_TRIES - registration.attendance_code_wrong_tries
+    # Raised outside the transaction so that the wrong try stays counted.
+    if tries_left == 0:
+        raise ValidationError(
+            "That is not the session's code, and no tries are left; ask the trainer to record "
+            "your attendance."
+        )
+    tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
+    raise ValidationError(
+        f"That is not the session's code; check it with the trainer ({tries} left)."
+    )

@@ -18,7 +18,12 @@ from courses.models import (
     LiveSessionRegistration,
     ModuleCompletion,
 )
-from courses.services.live_sessions import live_session_record_attendance, live_session_register
+from courses.services.live_sessions import (
+    ATTENDANCE_CODE_WINDOW,
+    live_session_record_attendance,
+    live_session_record_attendance_by_code,
+    live_session_register,
+)
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +169,219 @@ def test_a_reviewer_records_attendance_on_the_roster(
     assert registration.attended is True
     assert registration.attendance_recorded_by == reviewer
     assert Enrollment.objects.get(pk=enrollment.pk).status == "COMPLETED"
+
+
+# Attendance by code: the trainer gives out the session's code, the learner enters it.
+
+
+def registered_in_session(module):
+    session = session_of(module, starts_in=datetime.timedelta(days=7))
+    enrollment = EnrollmentFactory(course=module.course)
+    registration = live_session_register(enrollment=enrollment, session=session)
+    return session, enrollment, registration
+
+
+def enter_code(client, registration, code):
+    return client.post(
+        reverse("live_session_attendance_code", args=[registration.pk]),
+        {"attendance_code": code},
+        follow=True,
+    )
+
+
+def test_each_session_has_its_own_unambiguous_code(module):
+    codes = {session_of(module).attendance_code for _ in range(20)}
+    assert len(codes) == 20
+    for code in codes:
+        assert len(code) == 6
+        assert not set(code) & set("01OIL")
+
+
+def test_the_right_code_records_attendance_like_the_roster(client, module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    assert "Attendance code" in page.content.decode()
+    assert session.attendance_code not in page.content.decode()
+    typed = f" {session.attendance_code[:3].lower()} {session.attendance_code[3:]} "
+    response = enter_code(client, registration, typed)
+    assert "Your attendance is recorded; the module is complete." in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.attended is True
+    assert registration.attendance_recorded_by == enrollment.user
+    assert ModuleCompletion.objects.filter(enrollment=enrollment, module=module).exists()
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "COMPLETED"
+    assert "Attendance code" not in response.content.decode()
+
+
+def test_a_second_entry_says_it_was_already_recorded(client, module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(enrollment.user)
+    enter_code(client, registration, session.attendance_code)
+    recorded = LiveSessionRegistration.objects.get(pk=registration.pk).attendance_recorded_at
+    history = registration.history.count()
+    response = enter_code(client, registration, session.attendance_code)
+    today = timezone.localtime(recorded).strftime("%m/%d/%Y")
+    assert f"Your attendance was already recorded on {today}." in response.content.decode()
+    assert (
+        LiveSessionRegistration.objects.get(pk=registration.pk).attendance_recorded_at == recorded
+    )
+    assert registration.history.count() == history
+    assert ModuleCompletion.objects.count() == 1
+
+
+def test_a_wrong_code_counts_a_try_and_five_lock_the_code(client, module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(enrollment.user)
+    wrong = "ZZZZZZ" if session.attendance_code != "ZZZZZZ" else "YYYYYY"
+    response = enter_code(client, registration, wrong)
+    assert "That is not the session&#x27;s code; check it with the trainer (4 tries left)." in (
+        response.content.decode()
+    )
+    for _ in range(3):
+        enter_code(client, registration, wrong)
+    response = enter_code(client, registration, wrong)
+    assert "no tries are left; ask the trainer to record your attendance." in (
+        response.content.decode()
+    )
+    response = enter_code(client, registration, session.attendance_code)
+    assert "Too many wrong codes were entered; ask the trainer" in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.attended, registration.attendance_code_wrong_tries) == (None, 5)
+    assert not ModuleCompletion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        (-HOUR, "The attendance code can be entered once the session starts, on"),
+        (12 * HOUR + datetime.timedelta(minutes=1), "The attendance code could be entered until"),
+    ],
+)
+def test_the_code_is_refused_outside_the_window(client, module, time_machine, moment, message):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + moment)
+    client.force_login(enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    assert "Attendance code" not in page.content.decode()
+    response = enter_code(client, registration, session.attendance_code)
+    assert message in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.attended, registration.attendance_code_wrong_tries) == (None, 0)
+    assert not ModuleCompletion.objects.exists()
+
+
+def test_the_code_is_accepted_until_the_end_of_the_window(module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + ATTENDANCE_CODE_WINDOW)
+    result = live_session_record_attendance_by_code(
+        registration=registration, learner=enrollment.user, code=session.attendance_code
+    )
+    assert result.registration.attended is True
+
+
+def test_a_learner_on_the_waiting_list_is_refused(client, module, time_machine):
+    session = session_of(module, capacity=1)
+    live_session_register(enrollment=EnrollmentFactory(course=module.course), session=session)
+    enrollment = EnrollmentFactory(course=module.course)
+    waiting = live_session_register(enrollment=enrollment, session=session)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(enrollment.user)
+    response = enter_code(client, waiting, session.attendance_code)
+    assert "You are on the waiting list of this session, not registered for it" in (
+        response.content.decode()
+    )
+    waiting.refresh_from_db()
+    assert waiting.attended is None
+    assert not ModuleCompletion.objects.exists()
+
+
+def test_someone_elses_registration_is_refused(client, module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    other = EnrollmentFactory(course=module.course)
+    live_session_register(enrollment=other, session=session)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(other.user)
+    response = enter_code(client, registration, session.attendance_code)
+    assert "This registration is someone else&#x27;s; use your own." in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.attended, registration.attendance_code_wrong_tries) == (None, 0)
+    assert not ModuleCompletion.objects.exists()
+
+
+def test_a_learner_recorded_absent_cannot_change_it_with_the_code(module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + HOUR)
+    live_session_record_attendance(
+        registration=registration, attended=False, reviewer=UserFactory()
+    )
+    with pytest.raises(ValidationError, match="The trainer recorded you as absent"):
+        live_session_record_attendance_by_code(
+            registration=registration, learner=enrollment.user, code=session.attendance_code
+        )
+    assert not ModuleCompletion.objects.exists()
+
+
+def test_the_code_of_another_session_is_a_wrong_code(module, time_machine):
+    session, enrollment, registration = registered_in_session(module)
+    other = session_of(module, starts_in=datetime.timedelta(days=7))
+    time_machine.move_to(session.starts_at + HOUR)
+    with pytest.raises(ValidationError, match="That is not the session's code"):
+        live_session_record_attendance_by_code(
+            registration=registration, learner=enrollment.user, code=other.attendance_code
+        )
+
+
+def test_the_module_page_with_the_code_form_keeps_its_queries(
+    client, module, time_machine, django_assert_num_queries
+):
+    session, enrollment, registration = registered_in_session(module)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(enrollment.user)
+    url = reverse("course_module", args=[module.course_id, module.pk])
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert "Record my attendance" in response.content.decode()
+
+
+def test_reviewers_see_the_code_on_the_sessions_page(client, module, migration_installed_data):
+    session = session_of(module)
+    reviewer = UserFactory(email="robin@example.org")
+    add_to_reviewers(reviewer)
+    client.force_login(reviewer)
+    modules_page = client.get(reverse("admin:courses_coursemodule_change", args=[module.pk]))
+    sessions_page = reverse("admin:courses_livesession_change", args=[session.pk])
+    assert sessions_page in modules_page.content.decode()
+    page = client.get(sessions_page)
+    assert page.status_code == 200
+    assert session.attendance_code in page.content.decode()
+
+
+def test_a_reviewer_moves_a_session_on_its_page(client, module, migration_installed_data):
+    session = session_of(module)
+    code = session.attendance_code
+    reviewer = UserFactory(email="robin@example.org")
+    add_to_reviewers(reviewer)
+    client.force_login(reviewer)
+    url = reverse("admin:courses_livesession_change", args=[session.pk])
+    starts = timezone.localtime(session.starts_at) + datetime.timedelta(days=1)
+    fields = {
+        "starts_at": f"{starts:%Y-%m-%dT%H:%M}",
+        "ends_at": f"{starts + 2 * HOUR:%Y-%m-%dT%H:%M}",
+        "place": "Ashland Community Center",
+        "link": "",
+        "capacity": "20",
+    }
+    refused = client.post(url, {**fields, "ends_at": fields["starts_at"]})
+    assert refused.status_code == 200
+    assert LiveSession.objects.get(pk=session.pk).place == "Boyd County PL"
+    client.post(url, fields)
+    session.refresh_from_db()
+    assert (session.place, session.capacity) == ("Ashland Community Center", 20)
+    assert timezone.localtime(session.starts_at).strftime("%m/%d %H:%M") == (
+        f"{starts:%m/%d %H:%M}"
+    )
+    assert session.attendance_code == code
