@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,11 +17,11 @@ from certificates.models import Certificate, NameChangeRequest
 from certificates.name_changes import name_change_approve, name_change_reject
 from certificates.services import certificate_revoke
 from certifications.review_admin import refusal_text, us_date
-from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_decisions import DecisionOnlyAdminMixin, decision_urls, item_to_decide
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyHistoryAdmin):
+class CertificateAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/certificates/certificate/change_form.html"
     list_display = ("holder_name", "level", "issued", "valid_until_on", "status", "code")
     list_filter = ("status", "level", "issued_on", "valid_until")
@@ -55,12 +55,6 @@ class CertificateAdmin(ReadOnlyHistoryAdmin):
     def valid_until_on(self, certificate: Certificate) -> str:
         return us_date(certificate.valid_until)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def change_view(
         self,
         request: HttpRequest,
@@ -68,13 +62,8 @@ class CertificateAdmin(ReadOnlyHistoryAdmin):
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> Any:
-        if request.method == "POST":
-            # Revocation has its own URL; this page never saves the row.
-            raise PermissionDenied
         context = {
             **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
             "can_revoke": self.has_change_permission(request),
             "revocation_form": RevocationForm(),
         }
@@ -98,7 +87,7 @@ class CertificateAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(NameChangeRequest)
-class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
+class NameChangeRequestAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """Name changes awaiting review; approve or reject through their own URLs (services)."""
 
     change_form_template = "admin/certificates/namechangerequest/change_form.html"
@@ -125,12 +114,6 @@ class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
     def requested(self, name_change: NameChangeRequest) -> str:
         return us_date(name_change.requested_at)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def change_view(
         self,
         request: HttpRequest,
@@ -138,12 +121,8 @@ class NameChangeRequestAdmin(ReadOnlyHistoryAdmin):
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> Any:
-        if request.method == "POST":
-            raise PermissionDenied
         context = {
             **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
             "can_decide": self.has_change_permission(request),
         }
         return super().change_view(request, object_id, form_url, context)

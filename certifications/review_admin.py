@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from certifications.models import Registration
+from review.admin_decisions import DecisionOnlyAdminMixin
 
 PREVIEW_CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
 PENDING_QUERY = "?status__exact=PENDING"
@@ -52,7 +53,7 @@ def refusal_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class ReviewQueueAdminMixin:
+class ReviewQueueAdminMixin(DecisionOnlyAdminMixin):
     """A review queue: the pending rows oldest first under ``queue_title``, the uploaded file
     shown inline on the change page, and decisions only through their own URLs (services) —
     the row itself is never added, edited or deleted by hand.
@@ -87,12 +88,6 @@ class ReviewQueueAdminMixin:
             extra_context = {**(extra_context or {}), "title": self.queue_title}
         return super().changelist_view(request, extra_context)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # The stored file itself is shown only through the permission-checked view.
         return self.fields
@@ -104,11 +99,8 @@ class ReviewQueueAdminMixin:
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> Any:
-        if request.method == "POST":
-            # Decisions have their own URLs; this page never saves the row.
-            raise PermissionDenied
         item = self.get_object(request, object_id)
-        context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        context = dict(extra_context or {})
         if item is not None:
             download_url, preview_url = stored_file_urls(self.file_url_name, item.pk)
             file_name, content_type = self.stored_file(item)

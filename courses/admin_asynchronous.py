@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,10 +17,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.models import User
 from courses.models import AsyncCompletion, AsyncReviewStatus, CourseApprovalRequest
 from courses.services.asynchronous import async_completion_decide, course_approval_decide
-from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_decisions import DecisionOnlyAdminMixin, decision_urls, item_to_decide
 
 SHOW_ALL = "all"
 
@@ -58,7 +59,7 @@ class DecisionNoteForm(forms.Form):
     )
 
 
-class AsyncReviewAdmin(admin.ModelAdmin):
+class AsyncReviewAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """What both queues share: read-only rows, decisions only through the decision pages."""
 
     queue_title = ""
@@ -70,12 +71,6 @@ class AsyncReviewAdmin(admin.ModelAdmin):
     ordering = ("submitted_at", "pk")
     list_per_page = 50
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return list(self.fields)
 
@@ -86,26 +81,6 @@ class AsyncReviewAdmin(admin.ModelAdmin):
         if showing in (None, AsyncReviewStatus.PENDING):
             extra_context = {**(extra_context or {}), "title": self.queue_title}
         return super().changelist_view(request, extra_context)
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        if request.method == "POST":
-            # Decisions have their own pages (services); this page never saves the row.
-            raise PermissionDenied
-        no_saving = {
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), **no_saving}
-        )
 
     def get_urls(self) -> list:
         # Each decision is a page with a note box (GET shows it, POST decides).

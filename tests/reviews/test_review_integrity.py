@@ -192,3 +192,28 @@ def test_another_reviewer_decides_it(client):
 
     own.refresh_from_db()
     assert (own.status, own.decided_by) == (ExternalFile.Status.APPROVED, sam)
+
+
+def test_the_asynchronous_queues_keep_their_history_in_the_review_site(client):
+    robin = make_reviewer()
+    client.force_login(robin)
+    completion = AsyncCompletionFactory()
+    async_completion_decide(
+        completion=completion, approve=False, note="Proof unreadable.", reviewer=robin
+    )
+
+    opts = completion._meta
+    page = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[completion.pk])
+    )
+    assert page.status_code == 200
+    # Both versions are listed: the person's report and the reviewer's decision.
+    assert page.content.decode().count("/history/") >= 2
+    assert robin.email in page.content.decode()  # who decided
+    assert completion.history.count() == 2
+
+    url = history_version_url(completion)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"status": "PENDING", "reviewer_note": ""}).status_code == 403
+    assert AsyncCompletion.objects.get(pk=completion.pk).status == AsyncCompletion.Status.REJECTED
+    assert completion.history.count() == 2
