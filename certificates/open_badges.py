@@ -39,6 +39,12 @@ CONTEXTS = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 STATUS_LIST_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# 1EdTech's JSON schema the credential conforms to (tests/fixtures/open_badges_3_0/ holds a copy
+# the tests validate against); named in the credential so a verifier knows which one to apply.
+CREDENTIAL_SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+    "type": "1EdTechJsonSchemaValidator2019",
+}
 # The Bitstring Status List's smallest size (16 KB), which also hides how many were issued.
 STATUS_LIST_MIN_BITS = 131_072
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
@@ -153,6 +159,7 @@ def credential_document(certificate: Certificate) -> dict[str, Any]:
             "statusListIndex": str(certificate.pk),
             "statusListCredential": status_list,
         },
+        "credentialSchema": [CREDENTIAL_SCHEMA],
     }
 
 
