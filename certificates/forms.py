@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from certificates.open_badges import MAX_UPLOAD_BYTES, TOO_LARGE
 from certificates.verification import normalized_code
 from certifications.forms import ACCEPT_ATTRIBUTE
 
@@ -31,6 +32,14 @@ class CredentialUploadForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
         error_messages={"required": "Choose the credential's .json file."},
     )
+
+    def clean_credential(self) -> bytes:
+        """The file's bytes, refused by its size before anything is read (an upload of any
+        size is never held in memory)."""
+        upload = self.cleaned_data["credential"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
+        return upload.read(MAX_UPLOAD_BYTES + 1)
 
 
 class RevocationForm(forms.Form):

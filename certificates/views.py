@@ -217,7 +217,7 @@ def verify_credential(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "upload_form": form, "lookup_form": VerificationLookupForm()}
     if form.is_valid():
         try:
-            check = open_badges.verify_uploaded_credential(form.cleaned_data["credential"].read())
+            check = open_badges.verify_uploaded_credential(form.cleaned_data["credential"])
         except open_badges.SigningKeyMissing:
             return _keys_missing()
         except ValidationError as error:
@@ -229,6 +229,7 @@ def verify_credential(request: HttpRequest) -> HttpResponse:
                 standing=certificate_standing(certificate, today=timezone.localdate()),
                 issuer_name=ISSUER_NAME,
                 signature_checked=True,
+                revoked_in_status_list=check.revoked_in_status_list,
             )
             return _noindex(render(request, "certificates/verify.html", context))
     return _noindex(render(request, "certificates/verify_lookup.html", context, status=400))

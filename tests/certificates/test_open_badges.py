@@ -3,12 +3,13 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from joserfc import jws
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, OKPKey
 
 from certificates.open_badges import (
     ENVELOPE_PREFIX,
@@ -19,6 +20,7 @@ from certificates.open_badges import (
 from certificates.services import certificate_revoke
 from tests.certificates.builders import approved_certificate
 from tests.factories import UserFactory
+from tests.fixtures.registrations import stored_files
 from tests.reviews.builders import reviewer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_badges_key_file")]
@@ -55,6 +57,28 @@ def upload(client, content: bytes, name: str = "credential.json"):
     return client.post(
         reverse("certificate_verify_credential"),
         {"credential": SimpleUploadedFile(name, content, content_type="application/json")},
+    )
+
+
+def stored_rows_and_files() -> tuple[dict[str, int], list]:
+    """What the portal has stored: the rows of every table and the files in private storage.
+    A refused upload changes neither."""
+    rows = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    return rows, stored_files()
+
+
+def envelope(token: str) -> bytes:
+    return json.dumps(
+        {"id": ENVELOPE_PREFIX + token, "type": "EnvelopedVerifiableCredential"}
+    ).encode()
+
+
+def signed_by_someone_else(content: bytes) -> bytes:
+    """The same credential, header and all, signed with an Ed25519 key that is not KDLA's."""
+    extracted = jws.extract_compact(token_of(content).encode())
+    forger = OKPKey.generate_key("Ed25519", private=True)
+    return envelope(
+        jws.serialize_compact(extracted.headers(), extracted.payload, forger, algorithms=["EdDSA"])
     )
 
 
@@ -105,6 +129,7 @@ def test_an_uploaded_credential_is_checked_and_shows_valid(client, certificate):
     assert response.status_code == 200
     assert response.context["standing"].label == "VALID"
     assert "signature is KDLA" in response.content.decode()
+    assert "list does not mark this credential as revoked" in response.content.decode()
     assert "Ada Lovelace" in response.content.decode()
 
 
@@ -124,15 +149,23 @@ def test_revocation_reaches_the_status_list_and_the_check(client, certificate):
     assert claims["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert revoked_indexes(claims["credentialSubject"]["encodedList"]) == {certificate.pk}
     assert other.pk not in revoked_indexes(claims["credentialSubject"]["encodedList"])
-    assert upload(client, content).context["standing"].label == "REVOKED"
+    checked = upload(client, content)
+    assert checked.context["standing"].label == "REVOKED"
+    assert checked.context["revoked_in_status_list"] is True
+    assert "revocation list marks this credential as revoked" in checked.content.decode()
 
 
-def test_a_tampered_credential_is_refused(client, certificate):
-    response = upload(client, tampered(download(client, certificate)))
+@pytest.mark.parametrize("forge", [tampered, signed_by_someone_else])
+def test_a_tampered_credential_is_refused_and_nothing_is_stored(client, certificate, forge):
+    forged = forge(download(client, certificate))
+    before = stored_rows_and_files()
+
+    response = upload(client, forged)
 
     assert response.status_code == 400
     assert "The signature does not match" in response.content.decode()
     assert "standing" not in response.context
+    assert stored_rows_and_files() == before
 
 
 @pytest.mark.parametrize(
@@ -146,13 +179,31 @@ def test_a_tampered_credential_is_refused(client, certificate):
             "The signature does not match",
         ),
         (b" " * (MAX_UPLOAD_BYTES + 1), "larger than any KDLA credential"),
+        (b"{" + b" " * (5 * 1024 * 1024) + b"}", "larger than any KDLA credential"),
         (b"", "is not a KDLA Open Badges credential"),
+        (b"\xff\xfe not text", "is not a KDLA Open Badges credential"),
     ],
+    ids=["text", "other type", "list", "bad token", "over 64 KB", "5 MB", "empty", "binary"],
 )
-def test_a_bad_upload_gets_a_clear_message(client, content, message):
+def test_a_bad_upload_gets_a_clear_message_and_nothing_is_stored(client, content, message):
+    before = stored_rows_and_files()
+
     response = upload(client, content)
+
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "standing" not in response.context
+    assert stored_rows_and_files() == before
+
+
+def test_a_kdla_signed_document_that_is_no_certificate_is_refused(client, certificate):
+    # The status list carries KDLA's signature too, but it is no one's certificate.
+    status_list = client.get(reverse("open_badges_status_list")).content.decode()
+
+    response = upload(client, envelope(status_list))
+
+    assert response.status_code == 400
+    assert "KDLA has no certificate for this credential." in response.content.decode()
 
 
 def test_an_upload_without_a_file_is_refused(client):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from certificates.services import certificate_revoke
 from certifications.models import CredentialType
 from tests.certificates.builders import approved_certificate
+from tests.certificates.test_open_badges import stored_rows_and_files
 from tests.factories import UserFactory
 from tests.reviews.builders import renewal_credits_type, reviewer
 
@@ -109,7 +110,9 @@ def test_it_links_a_superseded_certificate_to_the_newer_one(client, certificate)
     "code", ["ABCDEFGHIJKLMNOP", "short", "ABCDEFGHIJKLMNO1", "ABCDEFGHIJKLMNOPQ", "%3Cscript%3E"]
 )
 def test_an_unknown_or_malformed_code_is_a_plain_not_found(client, certificate, code):
+    before = stored_rows_and_files()
     response = verify(client, code)
+    assert stored_rows_and_files() == before
     assert response.status_code == 404
     assert "Certificate not found" in response.content.decode()
     assert "Ada Lovelace" not in response.content.decode()
@@ -131,9 +134,13 @@ def test_the_lookup_form_opens_the_page_of_the_code_typed(client, certificate):
 
 @pytest.mark.parametrize("typed", ["", "not a code", "ABCD-0000-1111-OOOO"])
 def test_the_lookup_form_refuses_what_cannot_be_a_code(client, typed):
+    before = stored_rows_and_files()
     response = client.get(reverse("certificate_verify_lookup"), {"code": typed})
+    assert stored_rows_and_files() == before
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+    message = "A verification code has 16 letters" if typed else "This field is required."
+    assert message in response.content.decode()
     assert response.context["form"].errors["code"]
 
 
