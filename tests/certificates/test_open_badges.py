@@ -296,3 +296,16 @@ def test_the_independent_verifier_reads_revocation_from_the_status_list(client, 
         OB3VerificationError, match=f"'revocation' is set at index {certificate.pk} "
     ):
         verifier.verify(token, check_status=True, download=fetch)
+
+
+@pytest.mark.parametrize("revoked", [0, 3])
+def test_checking_an_upload_runs_a_fixed_number_of_queries(
+    client, certificate, revoked, django_assert_num_queries
+):
+    content = download(client, certificate)
+    for _ in range(revoked):
+        certificate_revoke(certificate=approved_certificate(), reviewer=reviewer(), reason="x")
+    # The certificate (with the one that superseded it) and the status list.
+    with django_assert_num_queries(2):
+        response = upload(client, content)
+    assert response.context["standing"].label == "VALID"
