@@ -21,7 +21,7 @@ from django.utils.html import format_html
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.importers import RegistrationResource
+from certifications.importers import RegistrationResource
 from certifications.models import (
     CredentialType,
     DeadlineExtension,

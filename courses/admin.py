@@ -14,12 +14,12 @@ from django.http import HttpRequest
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.importers import CompletedHoursResource
-from certifications.services.earned import earned_refresh_for_course
 from courses import admin_asynchronous  # noqa: F401
 from courses.admin_modules import CourseModuleInline
+from courses.importers import CompletedHoursResource
 from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
+from courses.signals import course_hours_changed
 
 
 @admin.register(Category)
@@ -62,7 +62,7 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
         # recomputed in this transaction so no page or job reads a stale total.
         super().save_model(request, obj, form, change)
         if change:
-            earned_refresh_for_course(course=obj)
+            course_hours_changed.send(sender=Course, course=obj)
 
 
 @admin.register(Enrollment)
