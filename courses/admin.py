@@ -1,6 +1,6 @@
-"""The catalogue and enrollments in the review site. The asynchronous-training review
-screens are in ``courses.admin_asynchronous`` and the module authoring screens in
-``courses.admin_modules``, imported here so the admin finds them."""
+"""The catalogue and enrollments in the review site. The module authoring screens are in
+``courses.admin_modules``, imported here so the admin finds them; the asynchronous-training
+review screens are the training app's (``training.admin``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.http import HttpRequest
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from courses import admin_asynchronous  # noqa: F401
 from courses.admin_modules import CourseModuleInline
 from courses.importers import CompletedHoursResource
 from courses.input_limits import course_hours_error
