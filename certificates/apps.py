@@ -11,6 +11,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self) -> None:
+        from certificates import receivers  # noqa: F401  (connects the signal receivers)
         from review.queues import ReviewQueue, register_queue
 
         register_queue(

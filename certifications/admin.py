@@ -21,7 +21,7 @@ from django.utils.html import format_html
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.importers import RegistrationResource
+from certifications.importers import RegistrationResource
 from certifications.models import (
     CredentialType,
     DeadlineExtension,
@@ -32,7 +32,6 @@ from certifications.models import (
 from certifications.review_admin import (
     PENDING_QUERY,
     ReviewQueueAdminMixin,
-    cycle_text,
     days_since,
     refusal_text,
     us_date,
@@ -373,30 +372,9 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     def file_name(self, external_file: ExternalFile) -> str:
         return external_file.description or external_file.original_name
 
-    @admin.display(description="person", ordering="registration__user__last_name")
-    def person(self, external_file: ExternalFile) -> str:
-        return external_file.registration.user.full_name
-
-    @admin.display(description="library")
-    def library(self, external_file: ExternalFile) -> str:
-        library = external_file.registration.user.library
-        return library.name if library else ""
-
-    @admin.display(description="credential")
-    def credential(self, external_file: ExternalFile) -> str:
-        return external_file.registration.credential_type.display_label
-
-    @admin.display(description="cycle")
-    def cycle(self, external_file: ExternalFile) -> str:
-        return cycle_text(external_file.registration)
-
     @admin.display(description="uploaded", ordering="uploaded_at")
     def uploaded(self, external_file: ExternalFile) -> str:
         return us_datetime(external_file.uploaded_at)
-
-    @admin.display(description="decided")
-    def decided(self, external_file: ExternalFile) -> str:
-        return us_datetime(external_file.decided_at)
 
     @admin.display(description="age in days", ordering="uploaded_at")
     def age_in_days(self, external_file: ExternalFile) -> int:

@@ -10,6 +10,7 @@ class CertificationsConfig(AppConfig):
     name = "certifications"
 
     def ready(self) -> None:
+        from certifications import receivers  # noqa: F401  (connects the signal receivers)
         from certifications.services.notifications import register_renderers
         from review.queues import ReviewQueue, register_queue
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
@@ -60,6 +61,9 @@ class ReviewQueueAdminMixin(DecisionOnlyAdminMixin):
 
     Subclasses set ``pending_status``, ``queue_title``, ``received_field`` (when the item
     arrived) and ``file_url_name``, and implement ``stored_file`` and ``decision_context``.
+    Every item is made for a registration (a cycle or an application): the columns person,
+    library, credential, cycle and decided are the same in every queue (``list_select_related``
+    should hold ``registration__user__library`` and ``registration__credential_type``).
     """
 
     pending_status: str
@@ -74,6 +78,27 @@ class ReviewQueueAdminMixin(DecisionOnlyAdminMixin):
     def decision_context(self, request: HttpRequest, item: Model) -> dict[str, Any]:
         """What the decision panel of the change page needs."""
         raise NotImplementedError
+
+    @admin.display(description="person", ordering="registration__user__last_name")
+    def person(self, item: Model) -> str:
+        return item.registration.user.full_name
+
+    @admin.display(description="library")
+    def library(self, item: Model) -> str:
+        library = item.registration.user.library
+        return library.name if library else ""
+
+    @admin.display(description="credential")
+    def credential(self, item: Model) -> str:
+        return item.registration.credential_type.display_label
+
+    @admin.display(description="cycle")
+    def cycle(self, item: Model) -> str:
+        return cycle_text(item.registration)
+
+    @admin.display(description="decided")
+    def decided(self, item: Model) -> str:
+        return us_datetime(item.decided_at)
 
     def is_queue(self, request: HttpRequest) -> bool:
         return request.GET.get("status__exact") == self.pending_status

@@ -3,8 +3,6 @@ from django.urls import path
 from certifications import file_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "credentials/<int:pk>/register/",
         views.credential_register_view,
@@ -15,8 +13,6 @@ urlpatterns = [
         views.checkout_complete,
         name="checkout_complete",
     ),
-    path("transcript/", views.transcript, name="transcript"),
-    path("transcript/csv/", views.transcript_csv, name="transcript_csv"),
     path("registrations/<int:pk>/files/", file_views.registration_files, name="registration_files"),
     path(
         "registrations/<int:pk>/files/add/",

@@ -1,47 +1,17 @@
-"""The staff member's dashboard, credential registration (the free checkout) and transcript."""
+"""Registering for a credential (the free checkout). The dashboard and the transcript, which
+read across apps, are in ``portal.views``."""
 
 from __future__ import annotations
-
-import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import LibraryRole
-from certificates.selectors import certificates_for_user
-from certifications.dashboard import build_dashboard
 from certifications.models import CredentialType
-from certifications.selectors import get_registration_for_user
+from certifications.selectors import catalogue_credentials, get_registration_for_user
 from certifications.services.registrations import credential_register, registration_refusal
-from certifications.transcript import build_transcript, transcript_csv_rows
-from courses.selectors import catalogue_credentials
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return redirect("login")
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "certifications/dashboard.html",
-        {
-            "dashboard": build_dashboard(user=request.user),
-            "certificates": certificates_for_user(user=request.user),
-            "today": timezone.localdate(),
-            "library_role": LibraryRole.objects.filter(user=request.user)
-            .order_by("library__name")
-            .first(),
-        },
-    )
 
 
 def _registrable_credential(pk: int) -> CredentialType:
@@ -80,23 +50,3 @@ def credential_register_view(request: HttpRequest, pk: int) -> HttpResponse:
 def checkout_complete(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_registration_for_user(user=request.user, pk=pk)
     return render(request, "certifications/checkout_complete.html", {"registration": registration})
-
-
-@login_required
-@require_GET
-def transcript(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "certifications/transcript.html",
-        {"transcript": build_transcript(user=request.user), "today": timezone.localdate()},
-    )
-
-
-@login_required
-@require_GET
-def transcript_csv(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kdla-transcript-{today:%Y-%m-%d}.csv"'
-    csv.writer(response).writerows(transcript_csv_rows(build_transcript(user=request.user)))
-    return response

@@ -1,6 +1,6 @@
-"""The catalogue and enrollments in the review site. The asynchronous-training review
-screens are in ``courses.admin_asynchronous`` and the module authoring screens in
-``courses.admin_modules``, imported here so the admin finds them."""
+"""The catalogue and enrollments in the review site. The module authoring screens are in
+``courses.admin_modules``, imported here so the admin finds them; the asynchronous-training
+review screens are the training app's (``training.admin``)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from django.http import HttpRequest
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.importers import CompletedHoursResource
-from certifications.services.earned import earned_refresh_for_course
-from courses import admin_asynchronous  # noqa: F401
 from courses.admin_modules import CourseModuleInline
+from courses.importers import CompletedHoursResource
 from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
+from courses.signals import course_hours_changed
 
 
 @admin.register(Category)
@@ -62,7 +61,7 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
         # recomputed in this transaction so no page or job reads a stale total.
         super().save_model(request, obj, form, change)
         if change:
-            earned_refresh_for_course(course=obj)
+            course_hours_changed.send(sender=Course, course=obj)
 
 
 @admin.register(Enrollment)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import User
-from certifications.models import CredentialType
-from certifications.selectors import current_credential_types
 from courses.models import (
     Category,
     Course,
@@ -20,13 +17,6 @@ from courses.models import (
     LiveSessionRegistration,
     ModuleCompletion,
     QuizAttempt,
-)
-
-# Renewal-credits cycles start when KDLA approves an application, so only applications are
-# offered in the catalogue.
-REGISTRABLE_CREDENTIAL_KINDS = (
-    CredentialType.Kind.INITIAL_APPLICATION,
-    CredentialType.Kind.RENEWAL_APPLICATION,
 )
 
 
@@ -47,24 +37,6 @@ def catalogue_courses(*, category: Category | None, search: str) -> QuerySet[Cou
     if search:
         courses = courses.filter(Q(title__icontains=search) | Q(description__icontains=search))
     return courses.order_by("title", "pk")
-
-
-def catalogue_credentials(*, category: Category | None, search: str) -> QuerySet[CredentialType]:
-    """The credential applications open for registration today (current rule versions)."""
-    credentials = current_credential_types(on=timezone.localdate()).filter(
-        kind__in=REGISTRABLE_CREDENTIAL_KINDS
-    )
-    if category is not None:
-        credentials = credentials.filter(category=category)
-    if search:
-        credentials = credentials.filter(
-            Q(name__icontains=search) | Q(description__icontains=search)
-        )
-    return (
-        credentials.select_related("category", "requires_completed")
-        .prefetch_related(Prefetch("prerequisite_courses", queryset=Course.objects.order_by("pk")))
-        .order_by("name")
-    )
 
 
 def enrollments_by_course(*, user: User, course_ids: list[int]) -> dict[int, Enrollment]:

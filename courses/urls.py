@@ -3,7 +3,6 @@ from django.urls import path
 from courses import module_views, scorm_views, views
 
 urlpatterns = [
-    path("", views.course_catalogue, name="course_catalogue"),
     path("<int:pk>/", views.course_detail, name="course_detail"),
     path("<int:pk>/register/", views.course_register_view, name="course_register"),
     path(

@@ -26,11 +26,9 @@ from certifications.admin import credential_type_filter
 from certifications.review_admin import (
     PENDING_QUERY,
     ReviewQueueAdminMixin,
-    cycle_text,
     days_since,
     refusal_text,
     us_date,
-    us_datetime,
 )
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
@@ -77,7 +75,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         "status",
         "approved_credits",
     )
-    list_select_related = ("user__library", "registration__credential_type")
+    list_select_related = ("registration__user__library", "registration__credential_type")
     list_filter = (
         "status",
         "registration__credential_type__level",
@@ -115,23 +113,6 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     show_full_result_count = False
     actions = ["approve_selected"]
 
-    @admin.display(description="person", ordering="user__last_name")
-    def person(self, credit_request: CreditRequest) -> str:
-        return credit_request.user.full_name
-
-    @admin.display(description="library")
-    def library(self, credit_request: CreditRequest) -> str:
-        library = credit_request.user.library
-        return library.name if library else ""
-
-    @admin.display(description="credential")
-    def credential(self, credit_request: CreditRequest) -> str:
-        return credit_request.registration.credential_type.display_label
-
-    @admin.display(description="cycle")
-    def cycle(self, credit_request: CreditRequest) -> str:
-        return cycle_text(credit_request.registration)
-
     @admin.display(description="request date", ordering="requested_at")
     def request_date(self, credit_request: CreditRequest) -> str:
         return us_date(credit_request.requested_at)
@@ -139,10 +120,6 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="activity date")
     def activity(self, credit_request: CreditRequest) -> str:
         return us_date(credit_request.activity_date)
-
-    @admin.display(description="decided")
-    def decided(self, credit_request: CreditRequest) -> str:
-        return us_datetime(credit_request.decided_at)
 
     @admin.display(description="age in days", ordering="requested_at")
     def age_in_days(self, credit_request: CreditRequest) -> int:

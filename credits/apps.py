@@ -11,8 +11,13 @@ class CreditsConfig(AppConfig):
     name = "credits"
 
     def ready(self) -> None:
+        from certifications.hour_sources import HourSource, register_hour_source
+        from credits.hours import approved_credits_in_cycle
         from review.queues import ReviewQueue, register_queue
 
+        register_hour_source(
+            HourSource(name="credit requests", hours_in_cycle=approved_credits_in_cycle)
+        )
         register_queue(
             ReviewQueue(
                 title="Credit requests awaiting review",

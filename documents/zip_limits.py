@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import IO
 
 from documents.refusal import ContentRefused
 
@@ -54,11 +55,12 @@ class ZipRefused(ContentRefused):
 
 
 def open_zip_within_limits(
-    content: bytes, limits: ZipLimits = DOCUMENT_ZIP_LIMITS
+    content: bytes | IO[bytes], limits: ZipLimits = DOCUMENT_ZIP_LIMITS
 ) -> zipfile.ZipFile:
-    """The archive, once its table of contents keeps every limit; raises ZipRefused."""
+    """The archive (from its bytes or a file open for reading), once its table of contents
+    keeps every limit; raises ZipRefused."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        archive = zipfile.ZipFile(io.BytesIO(content) if isinstance(content, bytes) else content)
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
         raise ZipRefused("is damaged or incomplete") from error
@@ -93,13 +95,16 @@ def _check_entry(entry: zipfile.ZipInfo, limits: ZipLimits) -> None:
     if entry.flag_bits & 0x1:
         raise ZipRefused("is protected by a password")
     if not _is_safe_name(entry.filename):
-        raise ZipRefused("holds a part whose name points outside the archive")
+        raise ZipRefused(f"holds a part whose name points outside the archive ({entry.filename})")
     compressed = max(entry.compress_size, 1)
     if (
         entry.file_size >= limits.ratio_exempt_below_bytes
         and entry.file_size / compressed > limits.max_compression_ratio
     ):
-        raise ZipRefused("is compressed far more than any real document can be (a “zip bomb”)")
+        raise ZipRefused(
+            f"holds a part compressed far more than any real file can be ({entry.filename}: "
+            "a “zip bomb”)"
+        )
 
 
 def _is_safe_name(name: str) -> bool:

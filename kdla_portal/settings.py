@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "certifications",
     "certificates",
     "credits",
+    "training",
     "portal",
 ]
 

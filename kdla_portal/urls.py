@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("credits/", include("credits.urls")),
-    path("training/", include("courses.asynchronous_urls")),
+    path("training/", include("training.urls")),
     path("", include("portal.urls")),
     path("", include("certifications.urls")),
     path("", include("certificates.urls")),

@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Library, LibraryRole, User
-from certifications.dashboard import format_hours, latest_cycle_per_credential
 from certifications.models import Registration
+from portal.dashboard import format_hours, latest_cycle_per_credential
 
 EXPIRING_WINDOWS = (90, 180)
 NO_REGISTRATION = "NONE"

@@ -8,7 +8,8 @@ An hour counts toward at most one cycle:
 - a prerequisite course of an initial application the person had approved does not count
   toward renewal: it earned the certification;
 - approved credits of a credit request count toward the cycle it was made for, when its
-  activity date lies inside that cycle;
+  activity date lies inside that cycle (credits/hours.py; credits sits above certifications and
+  adds them as a registered hour source, certifications/hour_sources.py);
 - approved asynchronous course hours count toward the cycle they were reported for, dated
   inside it, capped by the credential type's ``max_async_hours``.
 
@@ -39,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from certifications.hour_sources import registered_hour_sources
 from certifications.lifecycle import Event, can_transition, registration_transition
 from certifications.models import CredentialType, Registration
 from courses.models import AsyncCompletion, Course, Enrollment
@@ -48,12 +50,6 @@ COUNTED_COURSE_FORMATS = (Course.Format.PORTAL, Course.Format.LIVE)
 # show on the transcript). Lapsed cycles are closed.
 COLLECTING_STATUSES = (Registration.Status.ACTIVE, Registration.Status.COMPLETED)
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=7, decimal_places=1))
-
-
-def approved_credit_statuses() -> tuple[str, ...]:
-    from credits.models import CreditRequest
-
-    return (CreditRequest.Status.APPROVED, CreditRequest.Status.PARTIALLY_APPROVED)
 
 
 def qualified_an_initial_application() -> Exists:
@@ -106,24 +102,6 @@ def _course_hours_subquery() -> Subquery:
     return Subquery(hours, output_field=DecimalField(max_digits=7, decimal_places=1))
 
 
-def _approved_credits_subquery() -> Subquery:
-    from credits.models import CreditRequest
-
-    credits = (
-        CreditRequest.objects.filter(
-            registration=OuterRef("pk"),
-            status__in=approved_credit_statuses(),
-            activity_date__gte=OuterRef("cycle_start"),
-            activity_date__lte=OuterRef("cycle_end"),
-        )
-        .order_by()
-        .values("registration")
-        .annotate(total=Sum("approved_credits"))
-        .values("total")
-    )
-    return Subquery(credits, output_field=DecimalField(max_digits=7, decimal_places=1))
-
-
 def _approved_async_hours_subquery() -> Subquery:
     hours = (
         AsyncCompletion.objects.filter(
@@ -156,11 +134,10 @@ def _counted_async_hours() -> Case:
 
 def with_computed_earned(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     """Annotate ``computed_earned``: the total from the sources, in one query."""
-    return registrations.annotate(
-        computed_earned=Coalesce(_course_hours_subquery(), ZERO)
-        + Coalesce(_approved_credits_subquery(), ZERO)
-        + _counted_async_hours()
-    )
+    total = Coalesce(_course_hours_subquery(), ZERO) + _counted_async_hours()
+    for source in registered_hour_sources():
+        total = total + Coalesce(source.hours_in_cycle(), ZERO)
+    return registrations.annotate(computed_earned=total)
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
-from certificates.services import certificate_issue_for_grant
 from certifications.lifecycle import (
     Event,
     can_transition,
@@ -25,6 +24,7 @@ from certifications.models import CredentialType, ExternalFile, Registration
 from certifications.selectors import current_credential_types
 from certifications.services.earned import registrations_refresh_earned
 from certifications.services.registrations import cycle_end_for
+from certifications.signals import application_granted
 from kdla_portal.mail import queue_email
 
 REJECTION_NOTE_REQUIRED = "Write a note telling the person what is needed."
@@ -195,7 +195,8 @@ def external_file_approve(*, external_file: ExternalFile, reviewer: User) -> Ext
         and _all_required_files_approved(registration)
     ):
         _complete_application(registration=registration, reviewer=reviewer)
-        certificate_issue_for_grant(application=registration, reviewer=reviewer)
+        # Certificates (above this app) issue the certificate in this transaction.
+        application_granted.send(sender=Registration, application=registration, reviewer=reviewer)
     _queue_file_email(template="file_approved", external_file_id=locked.pk)
     return locked
 

@@ -1,8 +1,9 @@
 """Registering for courses and completing them.
 
 A completed portal or live course counts its contact hours toward every renewal-credits cycle
-whose dates contain the completion date, so completing recomputes those cycles in the same
-transaction: the dashboard never shows a completion without its hours.
+whose dates contain the completion date. Completing sends ``courses.signals.course_completed``
+inside its transaction, and certifications recomputes those cycles there: the dashboard never
+shows a completion without its hours.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from certifications.services.earned import refresh_earned_after_course_completion
 from courses.input_limits import activity_date_error
 from courses.models import Course, Enrollment
+from courses.signals import course_completed
 
 
 def _already_registered(course: Course) -> ValidationError:
@@ -73,5 +74,5 @@ def course_complete(
     locked.status = Enrollment.Status.COMPLETED
     locked.completed_on = completed_on
     locked.save(update_fields=["status", "completed_on"])
-    refresh_earned_after_course_completion(user_id=locked.user_id, completed_on=completed_on)
+    course_completed.send(sender=Enrollment, user_id=locked.user_id, completed_on=completed_on)
     return locked

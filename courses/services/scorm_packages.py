@@ -1,8 +1,9 @@
 """Checking, storing and serving SCORM packages.
 
-A package is refused before anything is stored unless it is a zip whose every entry stays
-inside the package (no ``..``, no absolute path, no link), within the limits on entry count,
-total size and compression ratio (zip bombs), holding no program or macro-bearing document,
+A package is refused before anything is stored unless it is a zip within the limits every
+uploaded archive keeps (``documents.zip_limits``: entry count, total size and compression ratio
+against zip bombs, every entry named inside the archive, no password), with no link, holding no
+program or macro-bearing document,
 with an ``imsmanifest.xml`` (parsed with defusedxml) that names a launch file the zip contains.
 The checked files are then written to private storage (the default storage: a folder on disk
 or a private S3 bucket) under a prefix of their own.
@@ -27,10 +28,16 @@ from django.db.models import Max
 
 from accounts.models import User
 from courses.models import CourseModule, ScormPackage
+from documents.zip_limits import (
+    MEBIBYTE,
+    ZipLimits,
+    ZipRefused,
+    open_zip_within_limits,
+    read_entry,
+)
 
-MAX_ENTRIES = 5000
-MAX_TOTAL_BYTES = 500 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
+# A course package holds far more files than a document: its own, larger limits.
+SCORM_ZIP_LIMITS = ZipLimits(max_entries=5000, max_total_uncompressed_bytes=500 * MEBIBYTE)
 MANIFEST = "imsmanifest.xml"
 # Programs and documents that can carry macros: never part of web content a browser plays.
 REFUSED_SUFFIXES = {
@@ -80,13 +87,9 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def _entry_path_refusal(info: zipfile.ZipInfo) -> str | None:
+def _entry_refusal(info: zipfile.ZipInfo) -> str | None:
+    """What a package may not hold beyond the zip limits: links and programs."""
     name = info.filename
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return f"The package contains a file with an absolute path ({name}); it was refused."
-    parts = name.replace("\\", "/").split("/")
-    if ".." in parts:
-        return f"The package contains a path outside the package ({name}); it was refused."
     if stat.S_ISLNK(info.external_attr >> 16):
         return f"The package contains a link ({name}); links are not accepted."
     suffix = posixpath.splitext(name.lower())[1]
@@ -98,27 +101,20 @@ def _entry_path_refusal(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
+def _opened_package(upload: IO[bytes]) -> zipfile.ZipFile:
+    upload.seek(0)
+    try:
+        return open_zip_within_limits(upload, SCORM_ZIP_LIMITS)
+    except ZipRefused as refused:
+        raise ValidationError(f"The package {refused.reason}; it was refused.") from refused
+
+
 def _checked_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     entries = archive.infolist()
-    if len(entries) > MAX_ENTRIES:
-        raise ValidationError(
-            f"The package has {len(entries)} files; at most {MAX_ENTRIES} are accepted."
-        )
-    total = sum(info.file_size for info in entries)
-    if total > MAX_TOTAL_BYTES:
-        raise ValidationError(
-            f"The package unpacks to more than {MAX_TOTAL_BYTES // (1024 * 1024)} MB; "
-            "it was refused."
-        )
     for info in entries:
-        refusal = _entry_path_refusal(info)
+        refusal = _entry_refusal(info)
         if refusal:
             raise ValidationError(refusal)
-        if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise ValidationError(
-                f"{info.filename} expands more than {MAX_COMPRESSION_RATIO} times its packed "
-                "size, as a zip bomb does; the package was refused."
-            )
     return [info for info in entries if not info.is_dir()]
 
 
@@ -127,8 +123,9 @@ def _checked_manifest(archive: zipfile.ZipFile, names: set[str]) -> CheckedManif
         raise ValidationError(
             "The package has no imsmanifest.xml at its top level, so it is not a SCORM package."
         )
+    manifest = _read_package_entry(archive, archive.getinfo(MANIFEST))
     try:
-        root = ElementTree.fromstring(archive.read(MANIFEST))
+        root = ElementTree.fromstring(manifest)
     except Exception as error:  # defusedxml raises several kinds for hostile or broken XML
         raise ValidationError("The package's imsmanifest.xml could not be read as XML.") from error
     versions = _descendants(root, "schemaversion")
@@ -193,12 +190,18 @@ def scorm_package_checked(upload: IO[bytes]) -> tuple[CheckedManifest, list[zipf
         raise ValidationError(
             "The file is not a zip file. Upload the .zip your authoring tool exported."
         )
-    upload.seek(0)
-    archive = zipfile.ZipFile(upload)
+    archive = _opened_package(upload)
     entries = _checked_entries(archive)
     manifest = _checked_manifest(archive, {info.filename for info in entries})
     _refuse_programs(archive, entries)
     return manifest, entries
+
+
+def _read_package_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return read_entry(archive, info, SCORM_ZIP_LIMITS)
+    except ZipRefused as refused:
+        raise ValidationError(f"The package {refused.reason}; it was refused.") from refused
 
 
 @transaction.atomic
@@ -224,9 +227,10 @@ def scorm_package_upload(
             )
     module = CourseModule.objects.select_for_update().get(pk=module.pk)
     last = ScormPackage.objects.filter(module=module).aggregate(last=Max("version"))["last"]
-    archive = zipfile.ZipFile(upload)
+    archive = _opened_package(upload)
     for info in entries:
-        stored = default_storage.save(f"{prefix}/{info.filename}", ContentFile(archive.read(info)))
+        content = _read_package_entry(archive, info)
+        stored = default_storage.save(f"{prefix}/{info.filename}", ContentFile(content))
         if stored != f"{prefix}/{info.filename}":
             raise ValidationError(f"{info.filename} could not be stored under its own name.")
     return ScormPackage.objects.create(

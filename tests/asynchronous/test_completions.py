@@ -11,8 +11,6 @@ from django.urls import reverse
 
 from certifications.models import CredentialType, Registration
 from courses.models import AsyncCompletion, Course, Enrollment, Provider
-from courses.selectors_asynchronous import async_completions_for_transcript
-from courses.services.asynchronous import async_completion_decide
 from tests.asynchronous.factories import (
     AsyncCompletionFactory,
     approved_async_course,
@@ -23,6 +21,8 @@ from tests.asynchronous.factories import (
     text_upload,
 )
 from tests.factories import CourseFactory, CredentialTypeFactory, RegistrationFactory, UserFactory
+from training.selectors import async_completions_for_transcript
+from training.services import async_completion_decide
 
 NEW_URL = reverse("async_completion_new")
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from courses.models import Course, CourseApprovalRequest, Provider
-from courses.services.asynchronous import course_approval_decide
 from tests.asynchronous.factories import (
     CourseApprovalRequestFactory,
     make_reviewer,
@@ -17,6 +16,7 @@ from tests.asynchronous.factories import (
     text_upload,
 )
 from tests.factories import UserFactory
+from training.services import course_approval_decide
 
 NEW_URL = reverse("async_course_approval_new")
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from courses.models import AsyncCompletion
-from courses.selectors_asynchronous import async_completions_for_transcript
-from courses.services.asynchronous import async_completion_decide
 from tests.asynchronous.factories import AsyncCompletionFactory, make_reviewer
+from training.selectors import async_completions_for_transcript
+from training.services import async_completion_decide
 
 
 @pytest.mark.django_db

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_STAFF_EMAIL
 from accounts.models import User
 from courses.models import Enrollment
+from portal.demo.people import DEMO_STAFF_EMAIL
 
 pytestmark = pytest.mark.django_db
 

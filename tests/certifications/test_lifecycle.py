@@ -21,8 +21,8 @@ from certifications.models import CredentialType, Registration
 from certifications.services.deadlines import lapse_ended_renewal_cycles
 from certifications.services.registrations import credential_register
 from certifications.services.reviews import external_file_approve
-from certifications.transcript import build_transcript
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
+from portal.transcript import build_transcript
 from tests.certifications.kdla_history import (
     INITIAL,
     RENEWAL_APPLICATION,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from certifications.models import Registration
 from certifications.services.earned import registrations_refresh_earned
 from certifications.services.registrations import add_calendar_years
-from certifications.transcript import build_transcript
 from courses.models import Course, Enrollment
 from credits.models import CreditRequest
+from portal.transcript import build_transcript
 from tests.certifications.kdla_history import RENEWAL_CREDITS, kdla_credential
 from tests.certifications.test_dashboard import QUERY_BOUND as DASHBOARD_QUERY_BOUND
 from tests.certifications.test_transcript import QUERY_BOUND as TRANSCRIPT_QUERY_BOUND

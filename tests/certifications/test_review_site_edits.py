@@ -12,7 +12,7 @@ from django.utils import timezone
 from certifications.models import Registration
 from certifications.services.deadlines import lapse_ended_renewal_cycles
 from certifications.services.reminders import renewal_reminders_due
-from certifications.transcript import build_transcript
+from portal.transcript import build_transcript
 from tests.certifications.kdla_history import (
     RENEWAL_CREDITS,
     complete_course,

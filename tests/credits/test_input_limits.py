@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from certifications.models import Registration
 from courses.models import AsyncCompletion, Course
-from courses.selectors_asynchronous import registrations_accepting_async
 from credits.models import CreditRequest
 from credits.services.requests import open_renewal_registrations
 from tests.factories import CourseFactory, UserFactory
 from tests.fixtures.documents import pdf_upload
 from tests.fixtures.registrations import renewal_credits, stored_files
+from training.selectors import registrations_accepting_async
 
 # The asynchronous form names Coursera, a source the data migrations install.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_installed_data")]

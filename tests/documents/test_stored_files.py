@@ -14,13 +14,13 @@ from django.db import DataError
 from certificates.models import NameChangeRequest
 from certificates.name_changes import name_change_request
 from courses.models import AsyncCompletion, CourseApprovalRequest
-from courses.services.asynchronous import async_completion_submit, course_approval_submit
 from credits.models import CreditRequest
 from credits.services.requests import credit_request_submit
 from tests.asynchronous.factories import renewal_registration
 from tests.factories import UserFactory
 from tests.fixtures.documents import PDF_BYTES
 from tests.fixtures.registrations import stored_files
+from training.services import async_completion_submit, course_approval_submit
 
 # One character over the 200 the title columns hold: the INSERT fails after the file is written.
 TOO_LONG_TITLE = "T" * 201

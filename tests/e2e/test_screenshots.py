@@ -18,13 +18,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from accounts.models import User
 from certifications.selectors import current_credential_types
 from certifications.services.registrations import credential_register
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
 from courses.models import Course
 from courses.services.enrollments import course_complete, course_register
+from portal.demo.people import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from tests.e2e.accessibility import assert_accessible, visit
 from tests.factories import PASSWORD, UserFactory
 

@@ -39,10 +39,10 @@ from certifications.services.extensions import registration_extend_deadline
 from certifications.services.registrations import credential_register
 from certifications.services.reminders import renewal_reminders_due
 from certifications.services.reviews import external_file_approve
-from certifications.transcript import build_transcript
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
+from portal.transcript import build_transcript
 from tests.certifications.kdla_history import (
     INITIAL,
     RENEWAL_APPLICATION,

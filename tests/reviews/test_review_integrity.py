@@ -17,7 +17,6 @@ from accounts.reviewers import OWN_SUBMISSION_REFUSED
 from certifications.models import ExternalFile, Registration
 from certifications.services.reviews import external_file_reject
 from courses.models import AsyncCompletion, CourseApprovalRequest
-from courses.services.asynchronous import async_completion_decide, course_approval_decide
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
 from tests.asynchronous.factories import (
@@ -34,6 +33,7 @@ from tests.reviews.builders import (
     renewal_cycle,
     reviewer,
 )
+from training.services import async_completion_decide, course_approval_decide
 
 pytestmark = pytest.mark.django_db
 

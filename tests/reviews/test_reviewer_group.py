@@ -4,12 +4,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from accounts.demo import DEMO_REVIEWER_EMAIL
 from accounts.models import User
 from accounts.reviewers import REVIEWERS_GROUP, add_to_reviewers
-from certifications.demo_reviews import DEMO_SECOND_STAFF_EMAIL
 from certifications.models import ExternalFile
 from credits.models import CreditRequest
+from portal.demo.people import DEMO_REVIEWER_EMAIL
+from portal.demo.review_queue import DEMO_SECOND_STAFF_EMAIL
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_installed_data")]

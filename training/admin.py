@@ -1,6 +1,6 @@
 """Review screens for asynchronous training: the queue of course approval requests and the
 queue of reported completions, each with approve / reject-with-a-note pages that call the
-services in courses.services.asynchronous."""
+services in training.services."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from django.utils.html import format_html
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from accounts.models import User
 from courses.models import AsyncCompletion, AsyncReviewStatus, CourseApprovalRequest
-from courses.services.asynchronous import async_completion_decide, course_approval_decide
 from review.admin_decisions import DecisionOnlyAdminMixin, decision_urls, item_to_decide
+from training.services import async_completion_decide, course_approval_decide
 
 SHOW_ALL = "all"
 
@@ -132,7 +132,7 @@ class AsyncReviewAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
             "form": form,
             "summary": self.decision_summary(obj),
         }
-        return TemplateResponse(request, "courses/asynchronous/admin_decision.html", context)
+        return TemplateResponse(request, "training/admin_decision.html", context)
 
     def decide(self, obj: Model, *, approve: bool, note: str, reviewer: User) -> None:
         raise NotImplementedError

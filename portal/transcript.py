@@ -16,11 +16,11 @@ from accounts.models import User
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import (
     COUNTED_COURSE_FORMATS,
-    approved_credit_statuses,
     qualified_an_initial_application,
     with_computed_earned,
 )
 from courses.models import AsyncCompletion, Enrollment
+from credits.hours import APPROVED_STATUSES
 from credits.models import CreditRequest
 
 
@@ -74,7 +74,7 @@ def build_transcript(*, user: User) -> Transcript:
         .order_by("completed_on", "course__title")
     )
     approved = list(
-        CreditRequest.objects.filter(user=user, status__in=approved_credit_statuses()).order_by(
+        CreditRequest.objects.filter(user=user, status__in=APPROVED_STATUSES).order_by(
             "activity_date", "id"
         )
     )

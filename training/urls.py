@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses import asynchronous_views as views
+from training import views
 
 urlpatterns = [
     path("", views.async_training, name="async_training"),

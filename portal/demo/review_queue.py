@@ -10,12 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import ensure_demo_user
 from accounts.models import Library, User
 from certifications.models import CredentialType, ExternalFile, Registration
 from certifications.selectors import current_credential_types
 from certifications.services.registrations import cycle_end_for
 from credits.models import CreditRequest
+from portal.demo.people import ensure_demo_user
 
 DEMO_SECOND_STAFF_EMAIL = "jordan@example.org"
 DEMO_APPLICATION_CODE = "paraprofessional-i-initial-application"

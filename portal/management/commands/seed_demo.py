@@ -1,18 +1,18 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import (
+from accounts.models import Library
+from accounts.reviewers import add_to_reviewers
+from certifications.kdla_rules import load_kdla_rules
+from portal.demo.history import load_demo_history
+from portal.demo.people import (
     DEMO_PASSWORD,
     DEMO_REVIEWER_EMAIL,
     DEMO_STAFF_EMAIL,
     ensure_demo_user,
     load_demo_libraries,
 )
-from accounts.models import Library
-from accounts.reviewers import add_to_reviewers
-from certifications.demo import load_demo_history
-from certifications.demo_reviews import load_demo_review_queue
-from certifications.kdla_rules import load_kdla_rules
+from portal.demo.review_queue import load_demo_review_queue
 
 
 class Command(BaseCommand):

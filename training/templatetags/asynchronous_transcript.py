@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import template
 
 from accounts.models import User
-from courses.selectors_asynchronous import async_completions_for_transcript
+from training.selectors import async_completions_for_transcript
 
 register = template.Library()
 
 
-@register.inclusion_tag("courses/asynchronous/transcript_section.html")
+@register.inclusion_tag("training/transcript_section.html")
 def async_courses_transcript_section(user: User) -> dict:
     return {"async_completions": list(async_completions_for_transcript(user))}

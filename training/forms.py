@@ -8,7 +8,7 @@ from django import forms
 from accounts.models import User
 from certifications.models import Registration
 from courses.models import Course
-from courses.selectors_asynchronous import (
+from training.selectors import (
     approved_async_courses,
     registrations_accepting_async,
 )

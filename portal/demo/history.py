@@ -6,7 +6,6 @@ initial application."""
 
 from __future__ import annotations
 
-from accounts.demo import DEMO_STAFF_EMAIL
 from accounts.models import User
 from courses.kdla_catalogue import KDLA_PROVIDER, PART_TIME_REQUIRED_COURSES
 from courses.models import Course, CourseModule, Enrollment
@@ -18,6 +17,7 @@ from courses.services.modules import (
     quiz_attempt_submit,
     quiz_paper,
 )
+from portal.demo.people import DEMO_STAFF_EMAIL
 
 DEMO_COMPLETED_COURSES = ("Customer Service Basics", "Solving Difficult Situations in the Library")
 

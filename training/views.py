@@ -1,6 +1,6 @@
 """Pages for asynchronous training: the public list of approved sources and courses, the
 Asynchronous Course Approval Submission Form, and proof of completion. Thin: the rules are in
-courses.services.asynchronous."""
+training.services."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certifications.file_views import may_see_stored_file, stored_file_response
-from courses.asynchronous_forms import AsyncCompletionForm, CourseApprovalRequestForm
 from courses.models import AsyncCompletion, CourseApprovalRequest
-from courses.selectors_asynchronous import (
+from training.forms import AsyncCompletionForm, CourseApprovalRequestForm
+from training.selectors import (
     approved_async_courses,
     approved_async_providers,
     async_completions_for_user,
@@ -26,7 +26,7 @@ from courses.selectors_asynchronous import (
     get_async_completion_for_user,
     get_course_approval_request_for_user,
 )
-from courses.services.asynchronous import (
+from training.services import (
     UnapprovedSourceError,
     async_completion_submit,
     course_approval_submit,
@@ -51,7 +51,7 @@ def async_training(request: HttpRequest) -> HttpResponse:
         "providers": list(approved_async_providers(search=search)),
         "courses": list(approved_async_courses(search=search)),
     }
-    return render(request, "courses/asynchronous/training.html", context)
+    return render(request, "training/training.html", context)
 
 
 @login_required
@@ -61,7 +61,7 @@ def async_my_courses(request: HttpRequest) -> HttpResponse:
         "approval_requests": list(course_approval_requests_for_user(user=request.user)),
         "completions": list(async_completions_for_user(user=request.user)),
     }
-    return render(request, "courses/asynchronous/mine.html", context)
+    return render(request, "training/mine.html", context)
 
 
 @login_required
@@ -84,7 +84,7 @@ def async_course_approval_new(request: HttpRequest) -> HttpResponse:
             name: request.GET[name] for name in APPROVAL_PREFILL_FIELDS if name in request.GET
         }
         form = CourseApprovalRequestForm(initial=prefill)
-    return render(request, "courses/asynchronous/approval_form.html", {"form": form})
+    return render(request, "training/approval_form.html", {"form": form})
 
 
 @login_required
@@ -93,7 +93,7 @@ def async_course_approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
     approval_request = get_course_approval_request_for_user(user=request.user, pk=pk)
     return render(
         request,
-        "courses/asynchronous/approval_detail.html",
+        "training/approval_detail.html",
         {"approval_request": approval_request},
     )
 
@@ -124,16 +124,14 @@ def async_completion_new(request: HttpRequest) -> HttpResponse:
         "approval_link": approval_link,
         "approved_providers": list(approved_async_providers()),
     }
-    return render(request, "courses/asynchronous/completion_form.html", context)
+    return render(request, "training/completion_form.html", context)
 
 
 @login_required
 @require_GET
 def async_completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     completion = get_async_completion_for_user(user=request.user, pk=pk)
-    return render(
-        request, "courses/asynchronous/completion_detail.html", {"completion": completion}
-    )
+    return render(request, "training/completion_detail.html", {"completion": completion})
 
 
 def _may_see(request: HttpRequest, row: CourseApprovalRequest | AsyncCompletion) -> bool:
