@@ -122,6 +122,8 @@ def test_a_career_runs_from_the_initial_application_to_the_second_cycle(
     # 03/15/2028: a portal course, and a credit request KDLA approves in part.
     move_clock(time_machine, HOURS_EARNED_ON)
     visit(page, f"{base}/dashboard/")
+    # More than 8 idle hours later the session has ended: the sign-in page, not the Dashboard.
+    expect(page.get_by_label("Email address")).to_be_visible()
     expect(page.get_by_role("heading", name="Dashboard")).to_have_count(0)
     sign_in(page, base, casey.email)
     complete_course(page, PORTAL_COURSE)
