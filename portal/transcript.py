@@ -50,10 +50,24 @@ class CycleTranscript:
 
 
 @dataclass
+class ApplicationTranscript:
+    """An initial or renewal application, with the approved asynchronous courses reported
+    toward it: KDLA's guidelines ask for their proof with an initial application, so they
+    count toward that application (never toward renewal)."""
+
+    registration: Registration
+    async_completions: list[AsyncCompletion]
+
+    @property
+    def async_hours(self) -> Decimal:
+        return sum((a.hours for a in self.async_completions), Decimal("0"))
+
+
+@dataclass
 class Transcript:
     user: User
     completed_courses: list[Enrollment]
-    applications: list[Registration]
+    applications: list[ApplicationTranscript]
     cycles: list[CycleTranscript]
 
     @property
@@ -88,7 +102,14 @@ def build_transcript(*, user: User) -> Transcript:
     applications = []
     for registration in registrations:
         if registration.credential_type.kind != CredentialType.Kind.RENEWAL_CREDITS:
-            applications.append(registration)
+            applications.append(
+                ApplicationTranscript(
+                    registration=registration,
+                    async_completions=[
+                        a for a in async_completions if a.registration_id == registration.pk
+                    ],
+                )
+            )
             continue
         start, end = registration.cycle_start, registration.cycle_end
         cycles.append(
@@ -204,6 +225,21 @@ def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
                 ]
             )
         rows.append([label, start, end, "Total", "", "", f"{cycle.total.normalize():f}", ""])
+    for application in transcript.applications:
+        registration = application.registration
+        for completion in application.async_completions:
+            rows.append(
+                [
+                    registration.credential_type.display_label,
+                    f"{registration.cycle_start:%m/%d/%Y}",
+                    f"{registration.cycle_end:%m/%d/%Y}",
+                    "Asynchronous course",
+                    f"{completion.completed_on:%m/%d/%Y}",
+                    completion.course_title,
+                    f"{completion.hours.normalize():f}",
+                    completion.reviewer_note,
+                ]
+            )
     for enrollment in transcript.completed_courses:
         rows.append(
             [

@@ -20,7 +20,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.reviewers import refuse_own_submission
 from certifications.models import CredentialType, Registration
-from certifications.services.earned import COLLECTING_STATUSES, registrations_refresh_earned
+from certifications.services.earned import (
+    ACCEPTING_REGISTRATIONS,
+    COLLECTING_STATUSES,
+    before_first_registration_refusal,
+    registrations_refresh_earned,
+)
 from courses.input_limits import activity_date_error, course_hours_error
 from courses.models import (
     MIN_ASYNC_COURSE_HOURS,
@@ -263,14 +268,14 @@ def async_registration_refusal(*, registration: Registration) -> str | None:
         if credential.kind == CredentialType.Kind.RENEWAL_CREDITS
         else Registration.OPEN_STATUSES
     )
-    if registration.status not in accepting:
-        return f"{label} is {registration.get_status_display()}; choose an open credential."
     counts = credential.accepts_async_courses and credential.kind in (
         CredentialType.Kind.INITIAL_APPLICATION,
         CredentialType.Kind.RENEWAL_CREDITS,
     )
     if not counts:
-        return f"Asynchronous courses do not count toward {label}."
+        return f"Asynchronous courses do not count toward {label}. {ACCEPTING_REGISTRATIONS}"
+    if registration.status not in accepting:
+        return f"{label} is {registration.get_status_display()}. {ACCEPTING_REGISTRATIONS}"
     return None
 
 
@@ -282,13 +287,20 @@ def completion_date_refusal(
     if date_error:
         return date_error
     if registration.credential_type.kind != CredentialType.Kind.RENEWAL_CREDITS:
+        # Proof toward an initial application is of a course taken before applying, as the
+        # part-time courses are (docs/decisions/0009-certification-lifecycle.md).
         return None
     if registration.cycle_start <= completed_on <= registration.cycle_end:
         return None
+    label = registration.credential_type.display_label
+    cycle = f"{registration.cycle_start:%m/%d/%Y} – {registration.cycle_end:%m/%d/%Y}"
+    before_first = before_first_registration_refusal(
+        user_id=registration.user_id, day=completed_on, what="The completion date"
+    )
+    if before_first:
+        return f"{before_first} Only courses completed inside your {label} cycle ({cycle}) count."
     return (
-        f"The completion date {completed_on:%m/%d/%Y} is outside your "
-        f"{registration.credential_type.display_label} cycle "
-        f"({registration.cycle_start:%m/%d/%Y} – {registration.cycle_end:%m/%d/%Y}). "
+        f"The completion date {completed_on:%m/%d/%Y} is outside your {label} cycle ({cycle}). "
         "Only courses completed inside the cycle count toward it."
     )
 

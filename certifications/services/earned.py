@@ -30,6 +30,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -201,6 +202,31 @@ def collecting_cycles_q() -> Q:
     return Q(
         credential_type__kind=CredentialType.Kind.RENEWAL_CREDITS,
         status__in=COLLECTING_STATUSES,
+    )
+
+
+# Named in every refusal of a registration for hours, so a person learns where the hours can go.
+ACCEPTING_REGISTRATIONS = (
+    "Credit requests and asynchronous courses count toward a renewal-credits cycle that is "
+    "ACTIVE or COMPLETED, with the date inside the cycle; asynchronous courses also count "
+    "toward an initial application that accepts them while it is ACTIVE or PENDING REVIEW."
+)
+
+
+def first_registration_start(*, user_id: int) -> datetime.date | None:
+    """The day the person's first registration for a credential started."""
+    return Registration.objects.filter(user_id=user_id).aggregate(first=Min("cycle_start"))["first"]
+
+
+def before_first_registration_refusal(*, user_id: int, day: datetime.date, what: str) -> str | None:
+    """Why ``day`` cannot be the date of hours toward renewal: it lies before the person's
+    first registration, so no cycle of theirs can contain it. None when it can."""
+    first = first_registration_start(user_id=user_id)
+    if first is None or day >= first:
+        return None
+    return (
+        f"{what} {day:%m/%d/%Y} is before your first registration with KDLA "
+        f"({first:%m/%d/%Y}): no cycle of yours can count it."
     )
 
 

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from certifications.models import Registration
-from certifications.services.earned import collecting_cycles_q
+from certifications.services.earned import (
+    ACCEPTING_REGISTRATIONS,
+    before_first_registration_refusal,
+    collecting_cycles_q,
+)
 from courses.input_limits import EARLIEST_ACTIVITY_DATE, activity_date_error
 from credits.models import MAX_REQUESTED_CREDITS, CreditRequest
 from documents.stored_files import file_removed_on_failure
@@ -24,7 +28,10 @@ ACTIVITY_DATE_OUTSIDE_CYCLE = (
     "The Activity Date must be within the Start and End Date of the selected Credential in "
     "order to count towards its completion."
 )
-REGISTRATION_NOT_FOUND = "This credential was not found among your open renewal credentials."
+REGISTRATION_NOT_FOUND = (
+    f"This credential was not found among your renewal credentials that accept credits. "
+    f"{ACCEPTING_REGISTRATIONS}"
+)
 
 
 def open_renewal_registrations(*, user: User) -> QuerySet[Registration]:
@@ -85,13 +92,23 @@ def credit_request_submit(
         # Locked so a cycle closing at the same moment cannot accept a late request.
         locked = _lock_open_renewal_registration(user=user, registration=registration)
         if not locked.cycle_start <= activity_date <= locked.cycle_end:
-            raise ValidationError({"activity_date": activity_date_outside_cycle(locked)})
+            raise ValidationError({"activity_date": _outside_cycle_message(locked, activity_date)})
         credit_request.registration = locked
         # The file is written last, just before its row: any failure up to the commit
         # deletes it again, so storage never keeps a file without its row.
         credit_request.documentation.save(checked.content.name, checked.content, save=False)
         credit_request.save()
     return credit_request
+
+
+def _outside_cycle_message(registration: Registration, activity_date: datetime.date) -> str:
+    """An activity dated before the person's first registration can count nowhere: say so
+    first, then which dates this credential accepts."""
+    before_first = before_first_registration_refusal(
+        user_id=registration.user_id, day=activity_date, what="The Activity Date"
+    )
+    outside = activity_date_outside_cycle(registration)
+    return f"{before_first} {outside}" if before_first else outside
 
 
 def _check_documentation(documentation: UploadedFile | None) -> CheckedUpload:

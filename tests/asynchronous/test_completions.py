@@ -153,9 +153,9 @@ def test_it_refuses_a_completion_date_outside_the_cycle(client, staff_member, co
         expected = "The completion date cannot be in the future."
     else:
         expected = (
-            "The completion date 12/31/2023 is outside your Part Time Certification- Renewal "
-            "credits cycle (01/01/2024 – 12/31/2030). Only courses completed inside the cycle "
-            "count toward it."
+            "The completion date 12/31/2023 is before your first registration with KDLA "
+            "(01/01/2024): no cycle of yours can count it. Only courses completed inside your "
+            "Part Time Certification- Renewal credits cycle (01/01/2024 – 12/31/2030) count."
         )
     response = client.post(NEW_URL, form_data(registration, completed_on=completed_on))
     assert response.context["form"].errors["completed_on"] == [expected]

@@ -123,3 +123,22 @@ def test_each_hour_counts_once_and_toward_its_own_cycle(earlier_cycles):
         end = cycle_transcript.registration.cycle_end
         assert all(start <= e.completed_on <= end for e in cycle_transcript.courses)
         assert cycle_transcript.total == cycle_transcript.registration.earned_credits
+
+
+def test_five_earlier_cycles_cost_the_same_queries_as_one(client, django_assert_max_num_queries):
+    """Not only under a bound: the very same number of queries for 1 and for 5 earlier cycles
+    of 50 items each."""
+    counts = {}
+    for earlier_cycles in (1, 5):
+        person = UserFactory()
+        build_career(person, earlier_cycles=earlier_cycles)
+        client.force_login(person)
+        for name, bound in (
+            ("dashboard", DASHBOARD_QUERY_BOUND),
+            ("transcript", TRANSCRIPT_QUERY_BOUND),
+        ):
+            with django_assert_max_num_queries(bound) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            counts[earlier_cycles, name] = len(queries.captured_queries)
+    assert counts[1, "dashboard"] == counts[5, "dashboard"]
+    assert counts[1, "transcript"] == counts[5, "transcript"]

@@ -103,6 +103,8 @@ def test_it_counts_credits_toward_a_completed_cycle_too(client):
 @pytest.mark.django_db
 def test_it_refuses_an_activity_date_outside_the_cycle_with_the_agencys_message(client):
     registration = renewal_credits(cycle_start=days_ago(30))
+    # Registered long before, so the date is only outside this cycle.
+    part_time_application(user=registration.user, registered_on=days_ago(400))
     client.force_login(registration.user)
     form = credit_form(registration, activity_date=days_ago(31).strftime("%m/%d/%Y"))
     response = client.post(NEW_CREDIT_URL, form)
@@ -303,8 +305,32 @@ def test_the_service_refuses_a_registration_that_is_not_an_open_renewal_of_the_p
             documentation=pdf_upload(),
         )
     assert refusal.value.message_dict == {
-        "registration": ["This credential was not found among your open renewal credentials."]
+        "registration": [
+            "This credential was not found among your renewal credentials that accept credits. "
+            "Credit requests and asynchronous courses count toward a renewal-credits cycle that "
+            "is ACTIVE or COMPLETED, with the date inside the cycle; asynchronous courses also "
+            "count toward an initial application that accepts them while it is ACTIVE or "
+            "PENDING REVIEW."
+        ]
     }
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_activity_date_before_the_persons_first_registration(client):
+    registration = renewal_credits(cycle_start=days_ago(30))
+    client.force_login(registration.user)
+    activity_date = days_ago(31)
+    response = client.post(
+        NEW_CREDIT_URL, credit_form(registration, activity_date=f"{activity_date:%m/%d/%Y}")
+    )
+    assert response.context["form"].errors["activity_date"] == [
+        f"The Activity Date {activity_date:%m/%d/%Y} is before your first registration with "
+        f"KDLA ({registration.cycle_start:%m/%d/%Y}): no cycle of yours can count it. Enter an "
+        f"Activity Date from {registration.cycle_start:%m/%d/%Y} to "
+        f"{registration.cycle_end:%m/%d/%Y}, the Start and End Date of "
+        f"{registration.credential_type.display_label}."
+    ]
     assert_nothing_stored()
 
 
