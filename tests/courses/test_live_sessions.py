@@ -4,10 +4,12 @@ reviewer; attended = complete, hours only then."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -509,3 +511,31 @@ def test_a_second_cancellation_is_refused(module):
     with pytest.raises(ValidationError, match="This registration was already cancelled."):
         live_session_cancel(registration=seated, actor=seated.enrollment.user)
     assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cancellations_at_once_give_each_seat_to_one_person(module):
+    session, seated, waiting = full_session_with_waiting_list(module, capacity=2, waiting=3)
+    start = threading.Barrier(2)
+    promoted: list[list[int]] = []
+
+    def cancel(registration):
+        try:
+            start.wait()
+            found = live_session_cancel(
+                registration=registration, actor=registration.enrollment.user
+            )
+            promoted.append([one.pk for one in found])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cancel, args=(one,)) for one in seated]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(promoted) == sorted([[waiting[0].pk], [waiting[1].pk]])
+    assert LiveSessionRegistration.objects.filter(session=session, status="REGISTERED").count() == 2
+    assert LiveSessionRegistration.objects.get(pk=waiting[2].pk).status == "WAITING"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
