@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-slow lint format install migrate seed bench bench-pages bench-statistics screenshots clean
+.PHONY: run test test-fast test-slow lint format install migrate seed bench bench-pages bench-commits bench-statistics screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
@@ -60,6 +60,9 @@ bench: install
 
 bench-pages: install
 	$(PY) -m bench.run_page_benchmark $(BENCH_ARGS)
+
+bench-commits: install
+	$(PY) -m bench.run_commit_benchmark $(BENCH_ARGS)
 
 bench-statistics: install
 	$(PY) -m bench.run_statistics_benchmark $(BENCH_ARGS)

@@ -10,11 +10,14 @@ The portal's own URLs stay mounted so the ``{% url %}`` tags of ``base.html`` re
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from kdla_portal.urls import urlpatterns as portal_urlpatterns
 
@@ -38,8 +41,16 @@ def floor_template(request: HttpRequest) -> HttpResponse:
     return render(request, "bench/floor_page.html", {"rows": FLOOR_TABLE})
 
 
+@csrf_exempt  # like the commit endpoint, whose signed key stands in for the CSRF token
+@require_POST
+def floor_commit(request: HttpRequest) -> JsonResponse:
+    body = json.loads(request.body)
+    return JsonResponse({"result": isinstance(body, dict), "errorCode": 0})
+
+
 urlpatterns = [
     path("floor/bare/", floor_bare, name="floor_bare"),
     path("floor/template/", floor_template, name="floor_template"),
+    path("floor/commit/", floor_commit, name="floor_commit"),
     *portal_urlpatterns,
 ]

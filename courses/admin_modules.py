@@ -25,7 +25,7 @@ from courses.models import (
     ScormPackage,
 )
 from courses.services.lesson_html import lesson_html_sanitised
-from courses.services.live_sessions import live_session_record_attendance
+from courses.services.live_sessions import live_session_cancel, live_session_record_attendance
 from courses.services.scorm_packages import scorm_package_checked, scorm_package_upload
 
 
@@ -312,7 +312,7 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("enrollment__user", "session__module")
     list_filter = ("status", "attended", "session__module__course")
     search_fields = ("enrollment__user__email", "enrollment__user__last_name")
-    actions = ["record_attended", "record_absent"]
+    actions = ["record_attended", "record_absent", "remove_from_session"]
     ordering = ("session__starts_at", "registered_at")
 
     @admin.display(description="person", ordering="enrollment__user__last_name")
@@ -340,6 +340,24 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
     @admin.action(description="Record as absent", permissions=["change"])
     def record_absent(self, request: HttpRequest, queryset: Any) -> None:
         self._record(request, queryset, attended=False)
+
+    @admin.action(
+        description="Remove from the session (promotes the waiting list)", permissions=["change"]
+    )
+    def remove_from_session(self, request: HttpRequest, queryset: Any) -> None:
+        removed = promoted = 0
+        for registration in queryset:
+            try:
+                promoted += len(live_session_cancel(registration=registration, actor=request.user))
+                removed += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if removed:
+            people = "1 person" if removed == 1 else f"{removed} people"
+            self.message_user(
+                request,
+                f"Removed {people}; {promoted} promoted from the waiting list and emailed.",
+            )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -30,6 +30,7 @@ from courses.selectors import (
 )
 from courses.services.live_sessions import (
     ATTENDANCE_CODE_WINDOW,
+    live_session_cancel,
     live_session_record_attendance_by_code,
     live_session_register,
 )
@@ -313,4 +314,28 @@ def live_session_attendance_code_view(request: HttpRequest, pk: int) -> HttpResp
             messages.info(request, f"Your attendance was already recorded on {recorded:%m/%d/%Y}.")
         else:
             messages.success(request, "Your attendance is recorded; the module is complete.")
+    return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)
+
+
+@login_required
+@require_POST
+def live_session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner cancels their own registration (or waiting-list place) for a session."""
+    registration = get_object_or_404(
+        LiveSessionRegistration.objects.select_related("module", "session"),
+        pk=pk,
+        enrollment__user=request.user,
+    )
+    module = registration.module
+    try:
+        live_session_cancel(registration=registration, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        starts = timezone.localtime(registration.session.starts_at)
+        messages.success(
+            request,
+            f"Your registration for the session of {starts:%m/%d/%Y} is cancelled. You may "
+            "register for another session.",
+        )
     return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)

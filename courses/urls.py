@@ -32,6 +32,11 @@ urlpatterns = [
         module_views.live_session_attendance_code_view,
         name="live_session_attendance_code",
     ),
+    path(
+        "live-registrations/<int:pk>/cancel/",
+        module_views.live_session_cancel_view,
+        name="live_session_cancel",
+    ),
     path("scorm-attempts/<int:pk>/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
     path(
         "scorm-packages/<int:pk>/files/<path:path>",

@@ -12,12 +12,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from courses.input_limits import activity_date_error
 from courses.models import Course, Enrollment
 from courses.signals import course_completed
+from kdla_portal.mail import queue_email
 
 
 def _already_registered(course: Course) -> ValidationError:
@@ -76,3 +78,22 @@ def course_complete(
     locked.save(update_fields=["status", "completed_on"])
     course_completed.send(sender=Enrollment, user_id=locked.user_id, completed_on=completed_on)
     return locked
+
+
+def course_completion_email_queue(*, enrollment: Enrollment) -> bool:
+    """Put the learner's completion email in the outbox, in the completion's transaction.
+
+    The key is the enrollment, which completes once: a repeated commit, a second tab or a
+    retried task that reaches here again writes nothing (False)."""
+    return queue_email(
+        key=f"course_completed:{enrollment.pk}",
+        template="course_completed",
+        to=[enrollment.user.email],
+        context={
+            "user": enrollment.user,
+            "course": enrollment.course,
+            "completed_on": enrollment.completed_on,
+            "transcript_path": reverse("transcript"),
+            "dashboard_path": reverse("dashboard"),
+        },
+    )

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from courses.models import Enrollment, LiveSession, LiveSessionRegistration
 from courses.services.modules import complete_module_for_enrollment
+from kdla_portal.mail import queue_email
 
 
 @transaction.atomic
@@ -84,6 +87,93 @@ def live_session_record_attendance(
             enrollment=registration.enrollment, module=registration.module
         )
     return registration
+
+
+@transaction.atomic
+def live_session_cancel(
+    *, registration: LiveSessionRegistration, actor: User
+) -> list[LiveSessionRegistration]:
+    """Cancels the registration (the learner's own, or one a reviewer removes from the roster)
+    and promotes the first people on the waiting list into the seats that are now free;
+    returns those promoted.
+
+    The session row is locked first, as ``live_session_register`` locks it, so a cancellation
+    and a registration (or two cancellations) are taken one after the other and a seat is never
+    given twice. The registration is deleted so the learner may register again; History keeps
+    it with who cancelled it.
+    """
+    session = LiveSession.objects.select_for_update().get(pk=registration.session_id)
+    registration = (
+        LiveSessionRegistration.objects.select_for_update(of=("self",))
+        .select_related("enrollment__user")
+        .filter(pk=registration.pk)
+        .first()
+    )
+    if registration is None:
+        raise ValidationError("This registration was already cancelled.")
+    is_learner = registration.enrollment.user_id == actor.pk
+    if registration.attended is not None:
+        raise ValidationError(
+            "Attendance was already recorded for this session, so the registration stays."
+        )
+    if is_learner and session.starts_at <= timezone.now():
+        raise ValidationError(
+            "This session has already started, so you cannot cancel it here. Ask the trainer."
+        )
+    registration._history_user = actor  # read by django-simple-history for the deletion
+    registration.delete()
+    return _promote_from_waiting_list(session=session, actor=actor)
+
+
+def _promote_from_waiting_list(
+    *, session: LiveSession, actor: User
+) -> list[LiveSessionRegistration]:
+    """Fills the free seats with the longest-waiting people, in one statement, and emails
+    them through the outbox (one email per registration promoted)."""
+    if session.starts_at <= timezone.now():
+        return []  # a seat freed once the session runs is of no use to anyone waiting
+    taken = LiveSessionRegistration.objects.filter(
+        session=session, status=LiveSessionRegistration.Status.REGISTERED
+    ).count()
+    free = session.capacity - taken
+    if free <= 0:
+        return []
+    promoted = list(
+        LiveSessionRegistration.objects.select_for_update(of=("self",))
+        .select_related("enrollment__user", "module")
+        .filter(session=session, status=LiveSessionRegistration.Status.WAITING)
+        .order_by("registered_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = LiveSessionRegistration.Status.REGISTERED
+    bulk_update_with_history(
+        promoted,
+        LiveSessionRegistration,
+        ["status"],
+        default_user=actor,
+        default_change_reason="Promoted from the waiting list",
+    )
+    for registration in promoted:
+        _promotion_email_queue(registration=registration, session=session)
+    return promoted
+
+
+def _promotion_email_queue(*, registration: LiveSessionRegistration, session: LiveSession) -> None:
+    module = registration.module
+    queue_email(
+        key=f"live_session_promoted:{registration.pk}",
+        template="live_session_promoted",
+        to=[registration.enrollment.user.email],
+        context={
+            "user": registration.enrollment.user,
+            "module": module,
+            "session": session,
+            "starts_at": timezone.localtime(session.starts_at),
+            "module_path": reverse(
+                "course_module", kwargs={"course_pk": module.course_id, "module_pk": module.pk}
+            ),
+        },
+    )
 
 
 # A learner can enter the session's attendance code from its start until this long after it:

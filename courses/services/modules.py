@@ -3,7 +3,8 @@
 The server decides completion from what it observed: a lesson is complete once the learner
 reached its end in a page the server served (a recorded view), a quiz once an attempt graded
 here reached the pass mark. When every required module is complete, the enrollment is completed
-through ``course_complete``, which credits the contact hours to the person's cycles.
+through ``course_complete``, which credits the contact hours to the person's cycles, and the
+completion email goes into the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from courses.models import (
     QuizChoice,
     QuizQuestion,
 )
-from courses.services.enrollments import course_complete
+from courses.services.enrollments import course_complete, course_completion_email_queue
 
 SINGLE_ANSWER_KINDS = (QuizQuestion.Kind.SINGLE, QuizQuestion.Kind.TRUE_FALSE)
 
@@ -61,8 +62,9 @@ def _complete_course_when_modules_are_done(*, enrollment: Enrollment) -> None:
     required = CourseModule.objects.filter(course_id=enrollment.course_id, required=True)
     outstanding = required.exclude(completions__enrollment=enrollment)
     if required.exists() and not outstanding.exists():
-        course_complete(enrollment=enrollment)
+        completed = course_complete(enrollment=enrollment)
         enrollment.refresh_from_db(fields=["status", "completed_on"])
+        course_completion_email_queue(enrollment=completed)
 
 
 def complete_module_for_enrollment(

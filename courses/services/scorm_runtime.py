@@ -2,13 +2,14 @@
 deciding completion from the committed data.
 
 The commit is the hot path (every few seconds for every learner playing), so it runs a fixed
-number of queries: one locked read of the attempt with its enrollment and package, one update.
+number of queries: one conditional update (see ``scorm_commit``).
 Commits carry a sequence number; one not newer than the last accepted is refused, so an old
 commit replayed (or a second tab's stale one) never overwrites newer progress.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -149,7 +152,35 @@ def scorm_outcome(*, package: ScormPackage, cmi: dict[str, Any]) -> ScormOutcome
     )
 
 
-@transaction.atomic
+NOT_YOURS = "This SCORM attempt is not yours, or it does not exist."
+
+# The package rules (standard, mastery score, thresholds) an attempt is judged by. An attempt
+# keeps the package version it started with and a stored package is never edited (a new upload
+# is a new version), so the rules of an attempt id never change and each web process keeps
+# them after the first commit: the frequent commit is then a single UPDATE.
+PACKAGE_RULE_FIELDS = (
+    "id",
+    "standard",
+    "mastery_score",
+    "completion_threshold",
+    "scaled_passing_score",
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def _package_rules_of_attempt(attempt_id: int) -> ScormPackage:
+    package = ScormPackage.objects.only(*PACKAGE_RULE_FIELDS).filter(attempts=attempt_id).first()
+    if package is None:  # raised, so not cached
+        raise ValidationError(NOT_YOURS)
+    return package
+
+
+def _stale(sequence: int, saved: int) -> StaleCommit:
+    return StaleCommit(
+        f"Commit {sequence} is older than commit {saved}, already saved; it was not applied."
+    )
+
+
 def scorm_commit(
     *,
     attempt_id: int,
@@ -157,25 +188,19 @@ def scorm_commit(
     sequence: int,
     cmi: dict[str, Any],
     total_time_seconds: int = 0,
-) -> ScormAttempt:
-    """Stores the runtime data of the person's own attempt and decides completion."""
-    attempt = (
-        ScormAttempt.objects.select_for_update(of=("self",))
-        .select_related("package", "enrollment")
-        .filter(pk=attempt_id, enrollment__user=user)
-        .first()
-    )
-    if attempt is None:
-        raise ValidationError("This SCORM attempt is not yours, or it does not exist.")
+) -> ScormOutcome:
+    """Stores the runtime data of the person's own attempt and decides completion.
+
+    The frequent commit is one ``UPDATE`` with no explicit transaction, applied only to the
+    person's own attempt and only while its stored sequence number is lower, so two commits
+    racing cannot put the older one last. A commit that is not applied is then explained (not
+    yours, or older). The commit that completes the attempt takes the row lock and goes
+    through History and the module's completion, once.
+    """
+    package = _package_rules_of_attempt(attempt_id)
     if not isinstance(cmi, dict) or len(str(cmi)) > MAX_RUNTIME_DATA_CHARS:
         raise ValidationError("The runtime data sent is not a SCORM data model or is too large.")
-    if sequence <= attempt.sequence:
-        raise StaleCommit(
-            f"Commit {sequence} is older than commit {attempt.sequence}, already saved; it was "
-            "not applied."
-        )
-    outcome = scorm_outcome(package=attempt.package, cmi=cmi)
-    now = timezone.now()
+    outcome = scorm_outcome(package=package, cmi=cmi)
     changes = {
         "sequence": sequence,
         "runtime_data": cmi,
@@ -184,22 +209,57 @@ def scorm_commit(
         "success_status": outcome.success_status,
         "score_raw": outcome.score_raw,
         "score_scaled": outcome.score_scaled,
-        "last_commit_at": now,
-        "total_time_seconds": max(int(total_time_seconds), attempt.total_time_seconds),
+        "last_commit_at": timezone.now(),
     }
+    time_spent = max(int(total_time_seconds), 0)
+    if outcome.complete:
+        _scorm_commit_completing(attempt_id=attempt_id, user=user, changes=changes, time=time_spent)
+        return outcome
+    # The frequent case: one UPDATE, no History row per heartbeat.
+    applied = ScormAttempt.objects.filter(
+        pk=attempt_id, enrollment__user=user, sequence__lt=sequence
+    ).update(total_time_seconds=Greatest("total_time_seconds", Value(time_spent)), **changes)
+    if not applied:
+        raise _why_not_applied(attempt_id=attempt_id, user=user, sequence=sequence)
+    return outcome
+
+
+def _why_not_applied(*, attempt_id: int, user: User, sequence: int) -> ValidationError:
+    saved = (
+        ScormAttempt.objects.filter(pk=attempt_id, enrollment__user=user)
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    return ValidationError(NOT_YOURS) if saved is None else _stale(sequence, saved)
+
+
+@transaction.atomic
+def _scorm_commit_completing(
+    *, attempt_id: int, user: User, changes: dict[str, Any], time: int
+) -> None:
+    """A commit whose data completes the attempt: under the row lock; the attempt's first
+    completion is saved with History and completes the module, once."""
+    attempt = (
+        ScormAttempt.objects.select_for_update(of=("self",))
+        .select_related("package", "enrollment", "module")
+        .filter(pk=attempt_id, enrollment__user=user)
+        .first()
+    )
+    if attempt is None:
+        raise ValidationError(NOT_YOURS)
+    if changes["sequence"] <= attempt.sequence:
+        raise _stale(changes["sequence"], attempt.sequence)
+    changes["total_time_seconds"] = max(time, attempt.total_time_seconds)
+    if attempt.completed_at is not None:
+        ScormAttempt.objects.filter(pk=attempt.pk).update(**changes)
+        return
     for field, value in changes.items():
         setattr(attempt, field, value)
-    if outcome.complete and attempt.completed_at is None:
-        # Once, with History: the attempt's completion and the module's.
-        attempt.completed_at = now
-        attempt.save()
-        score = attempt.score_raw if attempt.score_raw is not None else None
-        complete_module_for_enrollment(
-            enrollment=attempt.enrollment,
-            module=attempt.module,
-            score_percent=int(score) if score is not None and 0 <= score <= 100 else None,
-        )
-    else:
-        # The frequent case: one UPDATE, no History row per heartbeat.
-        ScormAttempt.objects.filter(pk=attempt.pk).update(**changes)
-    return attempt
+    attempt.completed_at = changes["last_commit_at"]
+    attempt.save()
+    score = attempt.score_raw
+    complete_module_for_enrollment(
+        enrollment=attempt.enrollment,
+        module=attempt.module,
+        score_percent=int(score) if score is not None and 0 <= score <= 100 else None,
+    )

@@ -4,9 +4,12 @@ reviewer; attended = complete, hours only then."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,10 +23,12 @@ from courses.models import (
 )
 from courses.services.live_sessions import (
     ATTENDANCE_CODE_WINDOW,
+    live_session_cancel,
     live_session_record_attendance,
     live_session_record_attendance_by_code,
     live_session_register,
 )
+from notifications.models import OutboxMessage
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +390,152 @@ def test_a_reviewer_moves_a_session_on_its_page(client, module, migration_instal
         f"{starts:%m/%d %H:%M}"
     )
     assert session.attendance_code == code
+
+
+# Cancelling and the waiting list.
+
+
+def full_session_with_waiting_list(module, *, capacity=1, waiting=2):
+    session = session_of(module, capacity=capacity)
+    seated = [
+        live_session_register(enrollment=EnrollmentFactory(course=module.course), session=session)
+        for _ in range(capacity)
+    ]
+    waiting_list = [
+        live_session_register(enrollment=EnrollmentFactory(course=module.course), session=session)
+        for _ in range(waiting)
+    ]
+    return session, seated, waiting_list
+
+
+def test_a_cancelled_seat_goes_to_the_first_on_the_waiting_list_who_is_emailed(
+    module, django_capture_on_commit_callbacks
+):
+    session, [seated], [first, second] = full_session_with_waiting_list(module)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    assert promoted == [first]
+    statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "REGISTERED", second.pk: "WAITING"}
+    [email] = mail.outbox
+    assert email.to == [first.enrollment.user.email]
+    starts = timezone.localtime(session.starts_at)
+    assert email.subject == f"A seat is yours: De-escalation workshop on {starts:%m/%d/%Y}"
+    assert "You were first on its waiting list, so you are now registered." in email.body
+    assert first.history.first().history_change_reason == "Promoted from the waiting list"
+    assert seated.history.first().history_type == "-"
+
+
+def test_a_reviewer_removes_a_learner_on_the_roster_and_the_waiting_list_moves_up(
+    client, module, migration_installed_data
+):
+    session, seated, [first, second, third] = full_session_with_waiting_list(
+        module, capacity=2, waiting=3
+    )
+    reviewer = UserFactory(email="robin@example.org")
+    add_to_reviewers(reviewer)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:courses_livesessionregistration_changelist"),
+        {"action": "remove_from_session", "_selected_action": [one.pk for one in seated]},
+        follow=True,
+    )
+    assert "Removed 2 people; 2 promoted from the waiting list and emailed." in (
+        response.content.decode()
+    )
+    statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "REGISTERED", second.pk: "REGISTERED", third.pk: "WAITING"}
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
+    assert seated[0].history.first().history_user == reviewer
+
+
+def test_leaving_the_waiting_list_promotes_nobody(module):
+    _, [seated], [first, second] = full_session_with_waiting_list(module)
+    assert live_session_cancel(registration=first, actor=first.enrollment.user) == []
+    statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
+    assert statuses == {seated.pk: "REGISTERED", second.pk: "WAITING"}
+    assert not OutboxMessage.objects.filter(kind="live_session_promoted").exists()
+
+
+def test_a_cancelled_learner_may_register_again_and_waits_behind_the_others(module):
+    session, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    again = live_session_register(enrollment=seated.enrollment, session=session)
+    assert again.status == "WAITING"
+
+
+def test_a_learner_cancels_on_the_session_page(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(seated.enrollment.user)
+    url = reverse("course_module", args=[module.course_id, module.pk])
+    assert "Cancel my registration" in client.get(url).content.decode()
+    response = client.post(reverse("live_session_cancel", args=[seated.pk]), follow=True)
+    assert "is cancelled. You may register for another session." in response.content.decode()
+    assert not LiveSessionRegistration.objects.filter(pk=seated.pk).exists()
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+
+
+def test_someone_elses_registration_cannot_be_cancelled(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(first.enrollment.user)
+    response = client.post(reverse("live_session_cancel", args=[seated.pk]))
+    assert response.status_code == 404
+    assert LiveSessionRegistration.objects.get(pk=seated.pk).status == "REGISTERED"
+
+
+def test_a_started_session_cannot_be_cancelled_by_the_learner(client, module, time_machine):
+    session, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    time_machine.move_to(session.starts_at + HOUR)
+    client.force_login(seated.enrollment.user)
+    response = client.post(reverse("live_session_cancel", args=[seated.pk]), follow=True)
+    assert "This session has already started, so you cannot cancel it here." in (
+        response.content.decode()
+    )
+    assert LiveSessionRegistration.objects.get(pk=seated.pk).status == "REGISTERED"
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "WAITING"
+
+
+def test_a_registration_with_attendance_recorded_stays(module, time_machine):
+    session, [seated], _ = full_session_with_waiting_list(module, waiting=1)
+    time_machine.move_to(session.starts_at + HOUR)
+    reviewer = UserFactory()
+    live_session_record_attendance(registration=seated, attended=False, reviewer=reviewer)
+    with pytest.raises(ValidationError, match="Attendance was already recorded"):
+        live_session_cancel(registration=seated, actor=reviewer)
+    assert LiveSessionRegistration.objects.filter(pk=seated.pk).exists()
+
+
+def test_a_second_cancellation_is_refused(module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    with pytest.raises(ValidationError, match="This registration was already cancelled."):
+        live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cancellations_at_once_give_each_seat_to_one_person(module):
+    session, seated, waiting = full_session_with_waiting_list(module, capacity=2, waiting=3)
+    start = threading.Barrier(2)
+    promoted: list[list[int]] = []
+
+    def cancel(registration):
+        try:
+            start.wait()
+            found = live_session_cancel(
+                registration=registration, actor=registration.enrollment.user
+            )
+            promoted.append([one.pk for one in found])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cancel, args=(one,)) for one in seated]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(promoted) == sorted([[waiting[0].pk], [waiting[1].pk]])
+    assert LiveSessionRegistration.objects.filter(session=session, status="REGISTERED").count() == 2
+    assert LiveSessionRegistration.objects.get(pk=waiting[2].pk).status == "WAITING"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2

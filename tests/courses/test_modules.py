@@ -7,10 +7,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from certifications.models import Registration
 from courses.models import Enrollment, LessonView, ModuleCompletion, QuizAttempt
+from courses.services.enrollments import course_complete
 from courses.services.lesson_html import lesson_html_sanitised
 from courses.services.modules import (
     lesson_finish,
@@ -19,6 +22,7 @@ from courses.services.modules import (
     quiz_attempt_submit,
     quiz_paper,
 )
+from notifications.models import OutboxMessage
 from tests.certifications.kdla_history import open_renewal_cycle
 from tests.courses.factories import (
     LessonFactory,
@@ -241,3 +245,35 @@ def test_lesson_html_keeps_formatting_and_drops_scripts_and_styles():
         '<a href="https://kdla.ky.gov/" rel="noopener noreferrer">KDLA</a></p>'
         '<img src="https://kdla.ky.gov/a.png" alt="A">'
     )
+
+
+def test_the_completion_email_goes_out_once_with_the_date_and_hours(
+    time_machine, course, enrollment, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 23, 30, tzinfo=KENTUCKY), tick=False)
+    lesson = LessonFactory(course=course)
+    with django_capture_on_commit_callbacks(execute=True):
+        read(enrollment, lesson)
+        read(enrollment, lesson)  # a second tab finishing it again
+    [email] = mail.outbox
+    assert email.to == [enrollment.user.email]
+    assert email.subject == "Course completed: Customer Service Basics"
+    assert "on 03/01/2026. Its 3.0 contact hours are on your transcript" in email.body
+    assert "/transcript/" in email.body
+    assert OutboxMessage.objects.filter(key=f"course_completed:{enrollment.pk}").count() == 1
+
+
+def test_the_completion_email_is_queued_in_the_completions_transaction(course, enrollment):
+    lesson = LessonFactory(course=course)
+    view = lesson_open(enrollment=enrollment, module=lesson)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lesson_finish(enrollment=enrollment, module=lesson, view_token=str(view.token))
+        assert OutboxMessage.objects.filter(kind="course_completed").count() == 1
+        raise RuntimeError("the request failed after the completion")
+    assert OutboxMessage.objects.filter(kind="course_completed").count() == 0
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.REGISTERED
+
+
+def test_a_completion_recorded_from_history_sends_no_email(course, enrollment):
+    course_complete(enrollment=enrollment, completed_on=datetime.date(2025, 5, 1))
+    assert not OutboxMessage.objects.filter(kind="course_completed").exists()

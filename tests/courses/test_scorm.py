@@ -17,6 +17,7 @@ from django.urls import reverse
 from courses.models import CourseModule, Enrollment, ModuleCompletion, ScormAttempt, ScormPackage
 from courses.services.scorm_packages import SCORM_ZIP_LIMITS, scorm_package_upload
 from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit, scorm_commit_key
+from notifications.models import OutboxMessage
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 from tests.fixtures.scorm_packages import scorm_package_zip, zip_bomb, zip_with_symlink
 
@@ -258,11 +259,42 @@ class TestRuntime:
         assert ScormAttempt.objects.get().sequence == 0
         assert not course_completed(attempt_12)
 
-    def test_a_repeated_passing_commit_credits_once(self, attempt_12):
+    @pytest.mark.parametrize(
+        "cmi", [{"core": {"lesson_status": "incomplete"}}, {"core": {"lesson_status": "passed"}}]
+    )
+    def test_someone_elses_attempt_is_refused_after_its_owners_commit(self, attempt_12, cmi):
+        commit(attempt_12, 1, {"core": {"lesson_location": "2"}})  # its rules are now known
+        with pytest.raises(ValidationError, match="This SCORM attempt is not yours"):
+            scorm_commit(attempt_id=attempt_12.pk, user=UserFactory(), sequence=9, cmi=cmi)
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.sequence, attempt.runtime_data) == (1, {"core": {"lesson_location": "2"}})
+        assert not course_completed(attempt_12)
+
+    def test_a_commit_to_an_attempt_that_does_not_exist_is_refused(self, attempt_12):
+        with pytest.raises(ValidationError, match="This SCORM attempt is not yours"):
+            commit(ScormAttempt(pk=attempt_12.pk + 1000, enrollment=attempt_12.enrollment), 1, {})
+
+    def test_an_out_of_order_passing_commit_is_refused(self, attempt_12):
+        commit(attempt_12, 5, {"core": {"lesson_location": "3"}})
+        with pytest.raises(ValidationError, match="Commit 4 is older than commit 5"):
+            commit(attempt_12, 4, {"core": {"lesson_status": "passed"}})
+        assert not course_completed(attempt_12)
+
+    def test_commits_after_completion_keep_the_completion_and_add_no_history(self, attempt_12):
+        commit(attempt_12, 1, {"core": {"lesson_status": "passed"}})
+        completed_at = ScormAttempt.objects.get().completed_at
+        history_rows = ScormAttempt.history.count()
+        commit(attempt_12, 2, {"core": {"lesson_status": "passed", "lesson_location": "3"}})
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.sequence, attempt.completed_at) == (2, completed_at)
+        assert ScormAttempt.history.count() == history_rows
+
+    def test_a_repeated_passing_commit_credits_and_emails_once(self, attempt_12):
         commit(attempt_12, 1, {"core": {"lesson_status": "passed"}})
         commit(attempt_12, 2, {"core": {"lesson_status": "passed"}})
         assert ModuleCompletion.objects.count() == 1
         assert course_completed(attempt_12)
+        assert OutboxMessage.objects.filter(kind="course_completed").count() == 1
 
 
 def commit_url(attempt) -> str:
@@ -292,9 +324,10 @@ class TestViews:
         client.post(url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json")
         for sequence in (2, 3):
             body = {"sequence": sequence, "cmi": {"core": {"lesson_location": str(sequence)}}}
-            # Session and user, then the commit itself: one locked read of the attempt with
-            # its enrollment and package, one UPDATE; the same whatever the data's size.
-            with django_assert_num_queries(6):
+            # Session and user, then the commit itself: one conditional UPDATE (no
+            # transaction of its own; the package's rules were read at the first commit); the
+            # same whatever the data's size.
+            with django_assert_num_queries(3):
                 response = client.post(url, json.dumps(body), content_type="application/json")
             assert response.json() == {"result": True, "errorCode": 0}
 
