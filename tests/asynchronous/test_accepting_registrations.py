@@ -11,11 +11,9 @@ from django.core.exceptions import ValidationError
 
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import ACCEPTING_REGISTRATIONS
-from certifications.transcript import build_transcript, transcript_csv_rows
 from courses.models import AsyncCompletion
-from courses.selectors_asynchronous import registrations_accepting_async
-from courses.services.asynchronous import async_completion_decide, async_completion_submit
 from credits.services.requests import open_renewal_registrations
+from portal.transcript import build_transcript, transcript_csv_rows
 from tests.asynchronous.factories import (
     make_reviewer,
     pdf_upload,
@@ -23,6 +21,8 @@ from tests.asynchronous.factories import (
     renewal_registration,
 )
 from tests.factories import CredentialTypeFactory, RegistrationFactory, UserFactory
+from training.selectors import registrations_accepting_async
+from training.services import async_completion_decide, async_completion_submit
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
