@@ -25,18 +25,16 @@ import json
 import logging
 import statistics
 import tempfile
-import threading
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench.http_load import LoadResult, load_with_threads
 from bench.run_page_benchmark import (
     FLOOR_SETTINGS,
     FLOOR_SETTINGS_URLCONF,
     PORTAL_SETTINGS,
-    LoadResult,
     _database_ready,
     collect_static,
     machine_facts,
@@ -207,50 +205,16 @@ def load_commits(
     The floor gets the same bodies (with sequence numbers of its own that nothing checks), so
     the client's work is the same for both servers.
     """
-    address = urllib.parse.urlsplit(base_url)
-    connections = len(paths)
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    start = threading.Barrier(connections + 1)
-    deadline = 0.0
+    headers = [{"Content-Type": "application/json", "Cookie": cookie} for cookie in cookies]
 
-    def client(number: int) -> None:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-        headers = {"Content-Type": "application/json", "Cookie": cookies[number]}
-        start.wait()
-        while (sent := time.perf_counter()) < deadline:
-            body = commit_body(sequences.next(number))
-            try:
-                connection.request("POST", paths[number], body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors[number] += 1
-            except (OSError, http.client.HTTPException):
-                errors[number] += 1
-                connection.close()
-                continue
-            latencies[number].append(time.perf_counter() - sent)
-        connection.close()
+    def send(number: int, connection: http.client.HTTPConnection) -> int:
+        body = commit_body(sequences.next(number))
+        connection.request("POST", paths[number], body=body, headers=headers[number])
+        response = connection.getresponse()
+        response.read()
+        return response.status
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    deadline = began + duration
-    start.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    done = [latency for thread_latencies in latencies for latency in thread_latencies]
-    if not done:
-        raise RuntimeError(f"No commit to {base_url} succeeded.")
-    return LoadResult(
-        requests_per_second=len(done) / elapsed,
-        median_latency_ms=statistics.median(done) * 1000,
-        requests=len(done),
-        errors=sum(errors),
-    )
+    return load_with_threads(base_url, connections=len(paths), duration=duration, send=send)
 
 
 def measure(

@@ -27,13 +27,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+
+from bench.http_load import LoadResult, load_with_threads
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -49,14 +50,6 @@ class Page:
     path: str
     server: str  # "floor" or "portal"
     signed_in_as: str | None = None  # "large" or "small" history, None = anonymous
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    requests_per_second: float
-    median_latency_ms: float
-    requests: int
-    errors: int
 
 
 @dataclass
@@ -328,53 +321,17 @@ def load_with_wrk(url: str, *, cookie: str | None, duration: float, connections:
 def load_with_python(
     url: str, *, cookie: str | None, duration: float, connections: int
 ) -> LoadResult:
-    """One thread per connection, each sending GETs back to back for ``duration`` seconds.
-
-    http.client keeps the connection open when the server allows it and reconnects when the
-    server closes it (gunicorn's sync workers close after every response).
-    """
-    address = urllib.parse.urlsplit(url)
+    """One thread per connection, each sending GETs of ``url`` back to back."""
+    path = urllib.parse.urlsplit(url).path
     headers = {"Cookie": cookie} if cookie else {}
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-    start = threading.Barrier(connections + 1)
-    deadline = 0.0
 
-    def client(number: int) -> None:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-        start.wait()
-        while (sent := time.perf_counter()) < deadline:
-            try:
-                connection.request("GET", address.path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors[number] += 1
-            except (OSError, http.client.HTTPException):
-                errors[number] += 1
-                connection.close()
-                continue
-            latencies[number].append(time.perf_counter() - sent)
-        connection.close()
+    def send(number: int, connection: http.client.HTTPConnection) -> int:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    deadline = began + duration
-    start.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    done = [latency for thread_latencies in latencies for latency in thread_latencies]
-    if not done:
-        raise RuntimeError(f"No request to {url} succeeded.")
-    return LoadResult(
-        requests_per_second=len(done) / elapsed,
-        median_latency_ms=statistics.median(done) * 1000,
-        requests=len(done),
-        errors=sum(errors),
-    )
+    return load_with_threads(url, connections=connections, duration=duration, send=send)
 
 
 LOAD_GENERATORS = {"wrk": load_with_wrk, "python": load_with_python}
