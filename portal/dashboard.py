@@ -26,6 +26,7 @@ from certifications.models import (
 )
 from certifications.selectors import current_credential_types
 from courses.models import Enrollment
+from courses.selectors import CourseProgress, courses_in_progress
 from credits.models import CreditRequest
 
 # A file waiting for review or approved fills its slot; a rejected one must be replaced.
@@ -104,7 +105,7 @@ class CredentialRow:
 class Dashboard:
     credential_rows: list[CredentialRow]
     credit_requests: list[CreditRequest]
-    registered_enrollments: list[Enrollment]
+    courses_in_progress: list[CourseProgress]  # registered, not completed yet
     completed_enrollments: list[Enrollment]
     next_steps: list[NextStep]
 
@@ -337,7 +338,7 @@ def build_dashboard(*, user: User) -> Dashboard:
     return Dashboard(
         credential_rows=rows,
         credit_requests=credit_requests,
-        registered_enrollments=[e for e in enrollments if e.status == Enrollment.Status.REGISTERED],
+        courses_in_progress=courses_in_progress(user=user),
         completed_enrollments=[e for e in enrollments if e.status == Enrollment.Status.COMPLETED],
         next_steps=next_steps,
     )

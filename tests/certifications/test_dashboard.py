@@ -10,6 +10,7 @@ from certifications.models import ExternalFile, Registration
 from certifications.services.registrations import credential_register
 from courses.kdla_catalogue import PART_TIME_REQUIRED_COURSES
 from courses.services.enrollments import course_register
+from courses.services.modules import lesson_finish, lesson_open
 from tests.certifications.kdla_history import (
     INITIAL,
     RENEWAL_APPLICATION,
@@ -21,13 +22,17 @@ from tests.certifications.kdla_history import (
     open_renewal_cycle,
     uploaded_file,
 )
+from tests.courses.factories import LessonFactory
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 KENTUCKY = ZoneInfo("America/New_York")
 # Session, user, registrations, their required documents and files, current applications
-# and their courses, enrollments, credit requests, certificates — and a little slack.
-QUERY_BOUND = 11
+# and their courses, enrollments, courses in progress with their modules and modules done,
+# credit requests, certificates — and a little slack.
+QUERY_BOUND = 14
+# The whole page for a person with courses in progress (and nothing else), pinned exactly.
+COURSES_IN_PROGRESS_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +165,7 @@ class TestPanelAndBoxes:
         dashboard = signed_in.get(reverse("dashboard")).context["dashboard"]
         assert dashboard.credential_rows == []
         assert dashboard.credit_requests == []
-        assert dashboard.registered_enrollments == []
+        assert dashboard.courses_in_progress == []
 
 
 class TestUploadMissingFiles:
@@ -367,3 +372,87 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     assert len(dashboard.credit_requests) == count
     assert len(dashboard.completed_enrollments) == count + 4
     assert "btn-upload-missing" in response.content.decode()
+
+
+def course_with_lessons(title: str, count: int = 3):
+    course = CourseFactory(title=title, contact_hours=Decimal("2"))
+    return course, [
+        LessonFactory(course=course, title=f"{title} part {n}") for n in range(1, count + 1)
+    ]
+
+
+def read_lesson(enrollment, module) -> None:
+    view = lesson_open(enrollment=enrollment, module=module)
+    lesson_finish(enrollment=enrollment, module=module, view_token=str(view.token))
+
+
+class TestCoursesInProgress:
+    def test_a_course_in_progress_shows_modules_done_last_activity_and_continue(
+        self, signed_in, staff_member, time_machine
+    ):
+        course, lessons = course_with_lessons("Weeding the Collection")
+        enrollment = course_register(user=staff_member, course=course)
+        time_machine.move_to(datetime.datetime(2027, 2, 10, 14, 0, tzinfo=KENTUCKY), tick=False)
+        read_lesson(enrollment, lessons[0])
+        time_machine.move_to(datetime.datetime(2027, 2, 12, 23, 30, tzinfo=KENTUCKY), tick=False)
+        lesson_open(enrollment=enrollment, module=lessons[1])  # opened, not finished
+        signed_in.force_login(staff_member)  # days later: the idle session has timed out
+
+        html = dashboard_html(signed_in)
+        words = text_of(html)
+        # 11:30 pm in Kentucky is already the next day in UTC: the date shown is Kentucky's.
+        assert (
+            "Weeding the Collection registered 02/08/2027 "
+            "1 of 3 modules done · last activity 02/12/2027" in words
+        )
+        continue_url = reverse("course_module", args=[course.pk, lessons[1].pk])
+        assert f'href="{continue_url}">Continue' in html
+        assert "Continue Weeding the Collection: Weeding the Collection part 2" in words
+
+    def test_an_optional_module_is_counted_but_continue_skips_it(self, signed_in, staff_member):
+        course, lessons = course_with_lessons("Storytime Basics")
+        lessons[1].required = False
+        lessons[1].save()
+        enrollment = course_register(user=staff_member, course=course)
+        read_lesson(enrollment, lessons[0])
+        progress = signed_in.get(reverse("dashboard")).context["dashboard"].courses_in_progress
+        assert [(p.modules_done, p.modules_total, p.next_module) for p in progress] == [
+            (1, 3, lessons[2])
+        ]
+
+    def test_a_completed_course_leaves_the_courses_in_progress(self, signed_in, staff_member):
+        course, lessons = course_with_lessons("Genealogy Help", count=1)
+        enrollment = course_register(user=staff_member, course=course)
+        read_lesson(enrollment, lessons[0])
+        dashboard = signed_in.get(reverse("dashboard")).context["dashboard"]
+        assert dashboard.courses_in_progress == []
+        assert [e.course.title for e in dashboard.completed_enrollments] == ["Genealogy Help"]
+
+    def test_a_course_without_modules_has_no_continue_button(self, signed_in, staff_member):
+        course_register(user=staff_member, course=CourseFactory(title="Board Relations"))
+        words = text_of(dashboard_html(signed_in))
+        assert "Board Relations registered 02/08/2027" in words
+        assert "Continue" not in words
+
+    def test_only_the_persons_own_progress_shows(self, signed_in, staff_member):
+        course, lessons = course_with_lessons("Makerspaces")
+        other = course_register(user=UserFactory(), course=course)
+        read_lesson(other, lessons[0])
+        mine = course_register(user=staff_member, course=course)
+        progress = signed_in.get(reverse("dashboard")).context["dashboard"].courses_in_progress
+        assert [(p.enrollment, p.modules_done) for p in progress] == [(mine, 0)]
+
+
+@pytest.mark.parametrize("courses", [1, 12])
+def test_courses_in_progress_cost_the_same_queries_for_1_or_12_courses(
+    signed_in, staff_member, django_assert_num_queries, courses
+):
+    for number in range(courses):
+        course, lessons = course_with_lessons(f"Course {number:02}", count=4)
+        enrollment = course_register(user=staff_member, course=course)
+        read_lesson(enrollment, lessons[0])
+    signed_in.get(reverse("dashboard"))  # the session is loaded once like any other page
+    with django_assert_num_queries(COURSES_IN_PROGRESS_QUERIES):
+        response = signed_in.get(reverse("dashboard"))
+    progress = response.context["dashboard"].courses_in_progress
+    assert [(p.modules_done, p.modules_total) for p in progress] == [(1, 4)] * courses
