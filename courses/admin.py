@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 
 from accounts.admin import SuperuserImportMixin, county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
@@ -18,7 +20,12 @@ from courses.admin_modules import CourseModuleInline
 from courses.importers import CompletedHoursResource
 from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
+from courses.services.enrollments import (
+    RECORD_COMPLETION_PERMISSION,
+    course_completion_record_by_hand,
+)
 from courses.signals import course_hours_changed
+from review.admin_decisions import decision_urls
 
 
 @admin.register(Category)
@@ -64,13 +71,33 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
             course_hours_changed.send(sender=Course, course=obj)
 
 
+class RecordCompletionForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Completed on",
+        input_formats=["%m/%d/%Y"],
+        required=False,
+        error_messages={"invalid": "Enter the completion date as MM/DD/YYYY, e.g. 03/04/2027."},
+    )
+    reason = forms.CharField(label="Reason", required=False)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
     """Enrollments and completions are written by the portal's services (completing a
-    course also updates earned credits), or imported as CSV; here they are only shown."""
+    course also updates earned credits), or imported as CSV; here they are only shown. A
+    reviewer with the permission records a completion by hand, with a reason, on the
+    enrollment's page (``courses.services.enrollments.course_completion_record_by_hand``)."""
 
     resource_classes = [CompletedHoursResource]
-    list_display = ("person", "library", "course", "status", "registered_at", "completed_on")
+    list_display = (
+        "person",
+        "library",
+        "course",
+        "status",
+        "registered_at",
+        "completed_on",
+        "recorded_by_hand",
+    )
     list_select_related = ("user__library", "course")
     list_filter = (
         "status",
@@ -94,6 +121,54 @@ class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="person", ordering="user__last_name")
     def person(self, enrollment: Enrollment) -> str:
         return enrollment.user.full_name
+
+    @admin.display(description="recorded by hand", boolean=True)
+    def recorded_by_hand(self, enrollment: Enrollment) -> bool:
+        return enrollment.completed_by_hand
+
+    def get_urls(self) -> list:
+        views = {"record-completion": self.record_completion_view}
+        return [*decision_urls(self, views), *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> Any:
+        context = {
+            **(extra_context or {}),
+            "can_record_completion": request.user.has_perm(RECORD_COMPLETION_PERMISSION),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def record_completion_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        enrollment = self.get_object(request, object_id)
+        if enrollment is None or not self.has_view_permission(request, enrollment):
+            raise Http404("No such enrollment.")
+        form = RecordCompletionForm(request.POST)
+        change_url = redirect("admin:courses_enrollment_change", enrollment.pk)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["completed_on"]))
+            return change_url
+        try:
+            completed = course_completion_record_by_hand(
+                enrollment=enrollment,
+                reviewer=request.user,
+                completed_on=form.cleaned_data["completed_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return change_url
+        messages.success(
+            request,
+            f"{completed.user.full_name}'s completion of {completed.course.title} on "
+            f"{completed.completed_on:%m/%d/%Y} was recorded; its hours count and the person "
+            "will be emailed.",
+        )
+        return change_url
 
     @admin.display(description="library")
     def library(self, enrollment: Enrollment) -> str:

@@ -100,14 +100,39 @@ class Enrollment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
     registered_at = models.DateTimeField(default=timezone.now)
     completed_on = models.DateField(null=True, blank=True)
+    # A completion a reviewer recorded by hand (e.g. from a paper sign-in sheet) instead of
+    # one the portal observed; the transcript marks it manual and shows the reason.
+    completion_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The reviewer who recorded this completion by hand.",
+    )
+    completion_reason = models.TextField(
+        blank=True, help_text="Why the completion was recorded by hand, e.g. the sign-in sheet."
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-registered_at"]
         indexes = [models.Index(fields=["user", "completed_on"])]
+        permissions = [
+            ("record_completion", "Can record a course completion by hand, with a reason"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="enrollment_once_per_course"),
+            models.CheckConstraint(
+                condition=Q(completion_recorded_by__isnull=True, completion_reason="")
+                | Q(
+                    completion_recorded_by__isnull=False,
+                    status="COMPLETED",
+                    completion_reason__gt="",
+                ),
+                name="enrollment_manual_completion_has_reviewer_and_reason",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(status="COMPLETED", completed_on__isnull=False)
@@ -119,6 +144,10 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course}"
+
+    @property
+    def completed_by_hand(self) -> bool:
+        return self.completion_recorded_by_id is not None
 
 
 # Asynchronous (self-paced, external) training: KDLA's guidelines require at least ten hours,

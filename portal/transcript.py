@@ -179,6 +179,12 @@ def _safe_cell(value: str) -> str:
     return value
 
 
+def manual_completion_note(enrollment: Enrollment) -> str:
+    if not enrollment.completed_by_hand:
+        return ""
+    return f"Recorded by hand by KDLA: {enrollment.completion_reason}"
+
+
 def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
     rows: list[list[str]] = [CSV_HEADER]
     for cycle in transcript.cycles:
@@ -195,7 +201,7 @@ def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
                     f"{enrollment.completed_on:%m/%d/%Y}",
                     enrollment.course.title,
                     f"{enrollment.course.contact_hours.normalize():f}",
-                    "",
+                    manual_completion_note(enrollment),
                 ]
             )
         for credit in cycle.credits:
@@ -250,7 +256,7 @@ def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
                 f"{enrollment.completed_on:%m/%d/%Y}",
                 enrollment.course.title,
                 f"{enrollment.course.contact_hours.normalize():f}",
-                "",
+                manual_completion_note(enrollment),
             ]
         )
     return [[_safe_cell(cell) for cell in row] for row in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +51,11 @@ def course_register(*, user: User, course: Course) -> Enrollment:
 
 @transaction.atomic
 def course_complete(
-    *, enrollment: Enrollment, completed_on: datetime.date | None = None
+    *,
+    enrollment: Enrollment,
+    completed_on: datetime.date | None = None,
+    recorded_by: User | None = None,
+    reason: str = "",
 ) -> Enrollment:
     """Complete the enrollment (today, local time, unless a date is given) and credit its
     hours to the person's renewal-credits cycles that contain that date.
@@ -75,9 +79,62 @@ def course_complete(
         raise ValidationError(date_error)
     locked.status = Enrollment.Status.COMPLETED
     locked.completed_on = completed_on
-    locked.save(update_fields=["status", "completed_on"])
+    locked.completion_recorded_by = recorded_by
+    locked.completion_reason = reason
+    if reason:
+        locked._change_reason = f"Completion recorded by hand: {reason}"[:100]
+    locked.save(
+        update_fields=["status", "completed_on", "completion_recorded_by", "completion_reason"]
+    )
     course_completed.send(sender=Enrollment, user_id=locked.user_id, completed_on=completed_on)
     return locked
+
+
+COMPLETION_REASON_MAX_LENGTH = 1000
+RECORD_COMPLETION_PERMISSION = "courses.record_completion"
+
+
+@transaction.atomic
+def course_completion_record_by_hand(
+    *, enrollment: Enrollment, reviewer: User, completed_on: datetime.date | None, reason: str
+) -> Enrollment:
+    """A reviewer records that the person completed the course outside the portal's own
+    tracking (a paper sign-in sheet, a session the portal could not observe): the hours count
+    once like any completion, the person is emailed, and the enrollment keeps who recorded it
+    and why; the transcript marks it manual."""
+    if not reviewer.has_perm(RECORD_COMPLETION_PERMISSION):
+        raise PermissionDenied("You may not record course completions by hand.")
+    if reviewer.pk == enrollment.user_id:
+        raise ValidationError(
+            "You cannot record a completion of your own course; another reviewer must."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            "Say why the completion is recorded by hand, for example which sign-in sheet shows it."
+        )
+    if len(reason) > COMPLETION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            f"The reason is {len(reason)} characters long; keep it to "
+            f"{COMPLETION_REASON_MAX_LENGTH}."
+        )
+    if completed_on is None:
+        raise ValidationError("Enter the date the person completed the course (MM/DD/YYYY).")
+    locked = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course", "user")
+        .get(pk=enrollment.pk)
+    )
+    if locked.status == Enrollment.Status.COMPLETED:
+        raise ValidationError(
+            f"{locked.user.full_name} already completed {locked.course.title} on "
+            f"{locked.completed_on:%m/%d/%Y}; nothing was changed."
+        )
+    completed = course_complete(
+        enrollment=locked, completed_on=completed_on, recorded_by=reviewer, reason=reason
+    )
+    course_completion_email_queue(enrollment=completed)
+    return completed
 
 
 def course_completion_email_queue(*, enrollment: Enrollment) -> bool:
