@@ -33,7 +33,8 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "course", ("add", "change", "view")),
     ("courses", "category", ("add", "change", "view")),
     ("courses", "provider", ("add", "change", "view")),
-    ("courses", "enrollment", ("view",)),
+    # Reviewers record a completion by hand, with a reason (a paper sign-in sheet).
+    ("courses", "enrollment", ("view", "complete")),
     ("courses", "courseapprovalrequest", ("view", "change")),
     ("courses", "asynccompletion", ("view", "change")),
     # Reviewers write the portal courses' lessons and quizzes; attempts are only shown.

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,7 +26,12 @@ from courses.models import (
     ScormPackage,
 )
 from courses.services.lesson_html import lesson_html_sanitised
-from courses.services.live_sessions import live_session_cancel, live_session_record_attendance
+from courses.services.live_sessions import (
+    SCHEDULE_SESSIONS_PERMISSION,
+    live_session_cancel,
+    live_session_record_attendance,
+    trainer_sessions,
+)
 from courses.services.scorm_packages import scorm_package_checked, scorm_package_upload
 
 
@@ -93,7 +99,7 @@ class QuizQuestionInline(admin.TabularInline):
 
 class LiveSessionInline(admin.TabularInline):
     model = LiveSession
-    fields = ("starts_at", "ends_at", "place", "link", "capacity")
+    fields = ("starts_at", "ends_at", "place", "link", "capacity", "trainer")
     extra = 0
     show_change_link = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -104,10 +110,19 @@ class LiveSessionAdmin(ReadOnlyHistoryAdmin):
     """A session's own page, with the attendance code the trainer gives out during it.
     Sessions are added on their module's page."""
 
-    list_display = ("__str__", "place", "capacity")
-    list_select_related = ("module",)
+    list_display = ("__str__", "place", "capacity", "trainer")
+    list_select_related = ("module", "trainer")
     list_filter = ("module__course",)
-    fields = ("module", "starts_at", "ends_at", "place", "link", "capacity", "attendance_code")
+    fields = (
+        "module",
+        "starts_at",
+        "ends_at",
+        "place",
+        "link",
+        "capacity",
+        "trainer",
+        "attendance_code",
+    )
     # Made when the session is saved; only the review site shows it.
     readonly_fields = ("module", "attendance_code")
     ordering = ("-starts_at",)
@@ -124,6 +139,10 @@ class LiveSessionAdmin(ReadOnlyHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LiveSession]:
+        # A trainer sees the sessions they give; reviewers see all.
+        return super().get_queryset(request) & trainer_sessions(user=request.user)
 
 
 @admin.register(CourseModule)
@@ -342,7 +361,8 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
         self._record(request, queryset, attended=False)
 
     @admin.action(
-        description="Remove from the session (promotes the waiting list)", permissions=["change"]
+        description="Remove from the session (promotes the waiting list)",
+        permissions=["schedule"],
     )
     def remove_from_session(self, request: HttpRequest, queryset: Any) -> None:
         removed = promoted = 0
@@ -367,3 +387,12 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in LiveSessionRegistration._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LiveSessionRegistration]:
+        # A trainer's roster holds the sessions they give; reviewers see every roster.
+        return super().get_queryset(request).filter(session__in=trainer_sessions(user=request.user))
+
+    def has_schedule_permission(self, request: HttpRequest) -> bool:
+        """Removing people from a session is the reviewers' (who schedule sessions), not a
+        trainer's."""
+        return request.user.has_perm(SCHEDULE_SESSIONS_PERMISSION)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.trainers import TRAINERS_GROUP
+
 
 class Category(models.Model):
     """A catalogue section, e.g. "KDLA Certifications" or "Customer Service"."""
@@ -120,7 +122,7 @@ class Enrollment(models.Model):
         ordering = ["-registered_at"]
         indexes = [models.Index(fields=["user", "completed_on"])]
         permissions = [
-            ("record_completion", "Can record a course completion by hand, with a reason"),
+            ("complete_enrollment", "Can record a course completion by hand, with a reason"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="enrollment_once_per_course"),
@@ -627,6 +629,16 @@ class LiveSession(models.Model):
     link = models.URLField("webinar link", max_length=500, blank=True)
     capacity = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="Seats; later registrations wait."
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trained_sessions",
+        limit_choices_to={"groups__name": TRAINERS_GROUP},
+        help_text="The trainer who gives the session: they see its roster and record its "
+        "attendance in the review site. Someone in the KDLA Trainers group.",
     )
     attendance_code = models.CharField(
         max_length=ATTENDANCE_CODE_LENGTH,

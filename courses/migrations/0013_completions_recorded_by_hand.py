@@ -20,7 +20,7 @@ def grant(apps, schema_editor):
         return
     group.permissions.add(
         *apps.get_model("auth", "Permission").objects.filter(
-            content_type__app_label="courses", codename="record_completion"
+            content_type__app_label="courses", codename="complete_enrollment"
         )
     )
 
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-registered_at"],
                 "permissions": [
-                    ("record_completion", "Can record a course completion by hand, with a reason")
+                    ("complete_enrollment", "Can record a course completion by hand, with a reason")
                 ],
             },
         ),

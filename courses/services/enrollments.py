@@ -91,7 +91,7 @@ def course_complete(
 
 
 COMPLETION_REASON_MAX_LENGTH = 1000
-RECORD_COMPLETION_PERMISSION = "courses.record_completion"
+RECORD_COMPLETION_PERMISSION = "courses.complete_enrollment"
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Live sessions (workshops and webinars): registering with a capacity and a waiting list, and
-attendance recorded by a reviewer in the review site or by the learner with the session's
-attendance code. Attending completes the module; hours
+attendance recorded on the roster in the review site (by a reviewer, or by the session's
+trainer) or by the learner with the session's attendance code. Attending completes the module; hours
 follow only from attendance."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import datetime
 import hmac
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -56,17 +57,46 @@ def live_session_register(
         raise ValidationError("You are already registered for a session of this module.") from error
 
 
+SCHEDULE_SESSIONS_PERMISSION = "courses.change_livesession"
+
+
+def may_record_attendance(*, user: User, session: LiveSession) -> bool:
+    """Reviewers (who schedule sessions) record attendance of any session; a trainer only of
+    the sessions they give."""
+    return session.trainer_id == user.pk or user.has_perm(SCHEDULE_SESSIONS_PERMISSION)
+
+
+def trainer_sessions(*, user: User) -> QuerySet[LiveSession]:
+    """The sessions ``user`` sees on the roster: all for reviewers, their own for trainers."""
+    if user.has_perm(SCHEDULE_SESSIONS_PERMISSION):
+        return LiveSession.objects.all()
+    return LiveSession.objects.filter(trainer=user)
+
+
 @transaction.atomic
 def live_session_record_attendance(
     *, registration: LiveSessionRegistration, attended: bool, reviewer: User
 ) -> LiveSessionRegistration:
-    """Records whether the person attended; attending completes the module (and the course when
+    """Records, on the roster, whether the person attended: by a reviewer or by the session's
+    trainer (``may_record_attendance``); attending completes the module (and the course when
     it was the last required module). A recorded attendance is not changed here."""
-    registration = (
+    registration = _locked_registration(registration)
+    if not may_record_attendance(user=reviewer, session=registration.session):
+        raise PermissionDenied("You record attendance only for the sessions you give.")
+    return _record_attendance(registration=registration, attended=attended, recorder=reviewer)
+
+
+def _locked_registration(registration: LiveSessionRegistration) -> LiveSessionRegistration:
+    return (
         LiveSessionRegistration.objects.select_for_update(of=("self",))
         .select_related("session", "module", "enrollment__course")
         .get(pk=registration.pk)
     )
+
+
+def _record_attendance(
+    *, registration: LiveSessionRegistration, attended: bool, recorder: User
+) -> LiveSessionRegistration:
     if registration.session.starts_at > timezone.now():
         raise ValidationError("Attendance can be recorded once the session has started.")
     if registration.attended is not None:
@@ -79,7 +109,7 @@ def live_session_record_attendance(
             f"{registration.enrollment.user} is on the waiting list, not registered for the session."
         )
     registration.attended = attended
-    registration.attendance_recorded_by = reviewer
+    registration.attendance_recorded_by = recorder
     registration.attendance_recorded_at = timezone.now()
     registration.save()
     if attended:
@@ -112,6 +142,8 @@ def live_session_cancel(
     if registration is None:
         raise ValidationError("This registration was already cancelled.")
     is_learner = registration.enrollment.user_id == actor.pk
+    if not is_learner and not actor.has_perm(SCHEDULE_SESSIONS_PERMISSION):
+        raise PermissionDenied("Only the learner or a reviewer can cancel a registration.")
     if registration.attended is not None:
         raise ValidationError(
             "Attendance was already recorded for this session, so the registration stays."
@@ -199,8 +231,8 @@ def live_session_record_attendance_by_code(
     *, registration: LiveSessionRegistration, learner: User, code: str
 ) -> AttendanceByCode:
     """The learner enters the code the trainer gave out; the right code within the window
-    records the attendance through ``live_session_record_attendance`` (so it completes the
-    module as the roster does), recorded by the learner. A wrong code counts one of
+    records the attendance as the roster does (so it completes the module the same way),
+    recorded by the learner. A wrong code counts one of
     ``ATTENDANCE_CODE_TRIES``; nothing else is stored on a refusal."""
     with transaction.atomic():
         registration = (
@@ -242,8 +274,9 @@ def live_session_record_attendance_by_code(
             attendance_code_normalised(code).encode(), session.attendance_code.encode()
         )
         if right:
-            registration = live_session_record_attendance(
-                registration=registration, attended=True, reviewer=learner
+            # Locked above; the learner records their own attendance.
+            registration = _record_attendance(
+                registration=registration, attended=True, recorder=learner
             )
             return AttendanceByCode(registration=registration, already_recorded=False)
         registration.attendance_code_wrong_tries += 1

@@ -5,6 +5,7 @@ from accounts.models import Library, User
 DEMO_PASSWORD = "kentucky-demo-2026"
 DEMO_STAFF_EMAIL = "staff@example.org"
 DEMO_REVIEWER_EMAIL = "reviewer@example.org"
+DEMO_TRAINER_EMAIL = "trainer@example.org"
 
 LIBRARIES = [
     ("Lexington Public Library", "Fayette"),

@@ -8,12 +8,13 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.reviewers import add_to_reviewers
+from accounts.trainers import add_to_trainers
 from courses.models import (
     CourseModule,
     Enrollment,
@@ -54,6 +55,15 @@ def session_of(module, *, starts_in=datetime.timedelta(days=7), capacity=2) -> L
     )
 
 
+def trainer_of(session: LiveSession):
+    """Someone in the KDLA Trainers group who gives ``session``."""
+    trainer = UserFactory()
+    add_to_trainers(trainer)
+    session.trainer = trainer
+    session.save(update_fields=["trainer"])
+    return trainer
+
+
 def test_seats_fill_then_learners_wait(module):
     session = session_of(module, capacity=1)
     first = live_session_register(
@@ -86,7 +96,7 @@ def test_attendance_completes_the_module_and_the_course(module, time_machine):
     session = session_of(module)
     enrollment = EnrollmentFactory(course=module.course)
     registration = live_session_register(enrollment=enrollment, session=session)
-    reviewer = UserFactory(is_staff=True)
+    reviewer = trainer_of(session)
     with pytest.raises(ValidationError, match="once the session has started"):
         live_session_record_attendance(registration=registration, attended=True, reviewer=reviewer)
     time_machine.move_to(session.starts_at + HOUR)
@@ -103,7 +113,7 @@ def test_absence_does_not_complete(module, time_machine):
     registration = live_session_register(enrollment=enrollment, session=session)
     time_machine.move_to(session.starts_at + HOUR)
     live_session_record_attendance(
-        registration=registration, attended=False, reviewer=UserFactory()
+        registration=registration, attended=False, reviewer=trainer_of(session)
     )
     assert not ModuleCompletion.objects.exists()
     assert Enrollment.objects.get(pk=enrollment.pk).status == "REGISTERED"
@@ -117,7 +127,9 @@ def test_a_waiting_learner_cannot_be_marked_attended(module, time_machine):
     )
     time_machine.move_to(session.starts_at + HOUR)
     with pytest.raises(ValidationError, match="is on the waiting list"):
-        live_session_record_attendance(registration=waiting, attended=True, reviewer=UserFactory())
+        live_session_record_attendance(
+            registration=waiting, attended=True, reviewer=trainer_of(session)
+        )
     assert not ModuleCompletion.objects.exists()
 
 
@@ -321,7 +333,7 @@ def test_a_learner_recorded_absent_cannot_change_it_with_the_code(module, time_m
     session, enrollment, registration = registered_in_session(module)
     time_machine.move_to(session.starts_at + HOUR)
     live_session_record_attendance(
-        registration=registration, attended=False, reviewer=UserFactory()
+        registration=registration, attended=False, reviewer=trainer_of(session)
     )
     with pytest.raises(ValidationError, match="The trainer recorded you as absent"):
         live_session_record_attendance_by_code(
@@ -499,6 +511,7 @@ def test_a_registration_with_attendance_recorded_stays(module, time_machine):
     session, [seated], _ = full_session_with_waiting_list(module, waiting=1)
     time_machine.move_to(session.starts_at + HOUR)
     reviewer = UserFactory()
+    add_to_reviewers(reviewer)
     live_session_record_attendance(registration=seated, attended=False, reviewer=reviewer)
     with pytest.raises(ValidationError, match="Attendance was already recorded"):
         live_session_cancel(registration=seated, actor=reviewer)
@@ -539,3 +552,111 @@ def test_two_cancellations_at_once_give_each_seat_to_one_person(module):
     assert LiveSessionRegistration.objects.filter(session=session, status="REGISTERED").count() == 2
     assert LiveSessionRegistration.objects.get(pk=waiting[2].pk).status == "WAITING"
     assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
+
+
+# Trainers: they see and mark only the sessions they give.
+
+
+def test_the_trainers_group_comes_with_its_permissions(migration_installed_data):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="KDLA Trainers")
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "view_livesession",
+        "view_livesessionregistration",
+        "change_livesessionregistration",
+    }
+
+
+def test_a_trainer_records_attendance_only_of_their_own_sessions(module, time_machine):
+    mine, other = session_of(module), session_of(module, starts_in=datetime.timedelta(days=8))
+    trainer = trainer_of(mine)
+    trainer_of(other)
+    seated_mine = live_session_register(
+        enrollment=EnrollmentFactory(course=module.course), session=mine
+    )
+    seated_other = live_session_register(
+        enrollment=EnrollmentFactory(course=module.course), session=other
+    )
+    time_machine.move_to(other.starts_at + HOUR)
+    live_session_record_attendance(registration=seated_mine, attended=True, reviewer=trainer)
+    with pytest.raises(PermissionDenied, match="only for the sessions you give"):
+        live_session_record_attendance(registration=seated_other, attended=True, reviewer=trainer)
+    seated_other.refresh_from_db()
+    assert (seated_other.attended, seated_other.attendance_recorded_by) == (None, None)
+    assert ModuleCompletion.objects.filter(enrollment=seated_mine.enrollment).count() == 1
+    assert not ModuleCompletion.objects.filter(enrollment=seated_other.enrollment).exists()
+
+
+def test_only_the_learner_or_a_reviewer_cancels_a_registration(module):
+    session = session_of(module)
+    registration = live_session_register(
+        enrollment=EnrollmentFactory(course=module.course), session=session
+    )
+    for stranger in (UserFactory(), trainer_of(session)):
+        with pytest.raises(PermissionDenied, match="Only the learner or a reviewer"):
+            live_session_cancel(registration=registration, actor=stranger)
+    assert LiveSessionRegistration.objects.filter(pk=registration.pk).exists()
+
+
+class TestTrainersRoster:
+    @pytest.fixture
+    def two_sessions(self, module, time_machine, migration_installed_data):
+        mine, other = session_of(module), session_of(module, starts_in=datetime.timedelta(days=8))
+        trainer = trainer_of(mine)
+        trainer_of(other)
+        seated_mine = live_session_register(
+            enrollment=EnrollmentFactory(course=module.course), session=mine
+        )
+        seated_other = live_session_register(
+            enrollment=EnrollmentFactory(course=module.course), session=other
+        )
+        time_machine.move_to(other.starts_at + HOUR)
+        return trainer, seated_mine, seated_other
+
+    def test_the_roster_and_the_sessions_list_show_only_their_sessions(self, client, two_sessions):
+        trainer, seated_mine, seated_other = two_sessions
+        client.force_login(trainer)
+        roster = client.get(reverse("admin:courses_livesessionregistration_changelist"))
+        assert roster.status_code == 200
+        assert list(roster.context["cl"].result_list) == [seated_mine]
+        html = roster.content.decode()
+        assert 'value="record_attended"' in html
+        assert 'value="remove_from_session"' not in html
+        sessions = client.get(reverse("admin:courses_livesession_changelist"))
+        assert list(sessions.context["cl"].result_list) == [seated_mine.session]
+        own = client.get(reverse("admin:courses_livesession_change", args=[seated_mine.session_id]))
+        assert seated_mine.session.attendance_code in own.content.decode()
+        for name, pk in [
+            ("admin:courses_livesession_change", seated_other.session_id),
+            ("admin:courses_livesessionregistration_change", seated_other.pk),
+        ]:
+            response = client.get(reverse(name, args=[pk]))
+            assert response.status_code == 302  # the admin's "does not exist" redirect
+            assert (
+                seated_other.session.attendance_code
+                not in client.get(response.url).content.decode()
+            )
+
+    def test_a_trainer_marks_their_roster_and_cannot_touch_another(self, client, two_sessions):
+        trainer, seated_mine, seated_other = two_sessions
+        client.force_login(trainer)
+        response = client.post(
+            reverse("admin:courses_livesessionregistration_changelist"),
+            {"action": "record_attended", "_selected_action": [seated_mine.pk, seated_other.pk]},
+            follow=True,
+        )
+        assert "Attendance recorded for 1 person." in response.content.decode()
+        seated_mine.refresh_from_db()
+        seated_other.refresh_from_db()
+        assert (seated_mine.attended, seated_mine.attendance_recorded_by) == (True, trainer)
+        assert seated_other.attended is None
+
+    def test_a_trainer_cannot_remove_people_from_a_session(self, client, two_sessions):
+        trainer, seated_mine, _ = two_sessions
+        client.force_login(trainer)
+        client.post(
+            reverse("admin:courses_livesessionregistration_changelist"),
+            {"action": "remove_from_session", "_selected_action": [seated_mine.pk]},
+        )
+        assert LiveSessionRegistration.objects.filter(pk=seated_mine.pk).exists()

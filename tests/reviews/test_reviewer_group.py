@@ -76,3 +76,23 @@ def test_seed_demo_gives_the_demo_reviewer_a_queue():
     assert external_file.file.storage.exists(external_file.file.name)
     assert credit_request.status == "PENDING"
     assert credit_request.documentation.storage.exists(credit_request.documentation.name)
+
+
+def test_seed_demo_gives_the_demo_trainer_a_live_workshop_of_their_own():
+    from courses.models import LiveSession
+    from portal.demo.live_sessions import DEMO_WORKSHOP_TITLE
+    from portal.demo.people import DEMO_TRAINER_EMAIL
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
+
+    jordan = User.objects.get(email=DEMO_TRAINER_EMAIL)
+    assert jordan.is_staff and not jordan.is_superuser
+    assert jordan.groups.filter(name="KDLA Trainers").exists()
+    assert jordan.has_perm("courses.change_livesessionregistration")
+    assert not jordan.has_perm("courses.change_livesession")
+    sessions = LiveSession.objects.filter(module__course__title=DEMO_WORKSHOP_TITLE)
+    assert [(s.capacity, s.trainer) for s in sessions.order_by("starts_at")] == [
+        (12, jordan),
+        (2, jordan),
+    ]

@@ -3,12 +3,15 @@ from django.db import transaction
 
 from accounts.models import Library
 from accounts.reviewers import add_to_reviewers
+from accounts.trainers import add_to_trainers
 from certifications.kdla_rules import load_kdla_rules
 from portal.demo.history import load_demo_history
+from portal.demo.live_sessions import load_demo_live_workshop
 from portal.demo.people import (
     DEMO_PASSWORD,
     DEMO_REVIEWER_EMAIL,
     DEMO_STAFF_EMAIL,
+    DEMO_TRAINER_EMAIL,
     ensure_demo_user,
     load_demo_libraries,
 )
@@ -40,8 +43,17 @@ class Command(BaseCommand):
             is_staff=True,
         )
         add_to_reviewers(reviewer)
+        trainer = ensure_demo_user(
+            email=DEMO_TRAINER_EMAIL,
+            first_name="Jordan",
+            last_name="Trainer",
+            position="Continuing Education Consultant",
+        )
+        add_to_trainers(trainer)
+        load_demo_live_workshop(trainer=trainer)
         load_demo_history()
         load_demo_review_queue()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(f"  Staff member: {DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"  KDLA reviewer: {DEMO_REVIEWER_EMAIL} / {DEMO_PASSWORD}")
+        self.stdout.write(f"  Trainer (review site): {DEMO_TRAINER_EMAIL} / {DEMO_PASSWORD}")
