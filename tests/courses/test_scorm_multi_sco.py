@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from courses.models import (
@@ -353,3 +355,57 @@ class TestQueryCounts:
         with django_assert_num_queries(6):
             response = client.get(url)
         assert "0 of 1 module done." in response.content.decode()
+
+
+class TestReviewSite:
+    def test_the_package_page_lists_its_scos_and_attempts_name_theirs(
+        self, client, learner_attempts
+    ):
+        client.force_login(UserFactory(is_staff=True, is_superuser=True))
+        package = learner_attempts[0].package
+        page = client.get(reverse("admin:courses_scormpackage_change", args=[package.pk]))
+        html = page.content.decode()
+        assert "Greeting patrons" in html and "questions/index.html" in html
+        attempts = client.get(reverse("admin:courses_scormattempt_changelist"))
+        assert "SCO 2: Answering questions" in attempts.content.decode()
+
+
+BEFORE_SCOS = [("courses", "0009_live_session_attendance_codes")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_packages_stored_before_sco_rows_get_one_sco_with_their_attempts():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_SCOS)
+    try:
+        old = executor.loader.project_state(BEFORE_SCOS).apps
+        person = old.get_model("accounts", "User").objects.create(email="pat@example.org")
+        category = old.get_model("courses", "Category").objects.create(name="KDLA", slug="kdla")
+        course = old.get_model("courses", "Course").objects.create(
+            title="Reference Basics", category=category, contact_hours=Decimal("3.0")
+        )
+        module = old.get_model("courses", "CourseModule").objects.create(
+            course=course, position=1, title="Reference interview", kind="SCORM"
+        )
+        package = old.get_model("courses", "ScormPackage").objects.create(
+            module=module, version=1, standard="2004", title="Reference interview",
+            launch_path="content/start.html", storage_prefix="scorm/old", original_name="r.zip",
+            entry_count=3, total_bytes=300, completion_threshold=Decimal("0.75"),
+            scaled_passing_score=Decimal("0.8"), uploaded_by=person,
+        )  # fmt: skip
+        enrollment = old.get_model("courses", "Enrollment").objects.create(
+            user=person, course=course
+        )
+        attempt = old.get_model("courses", "ScormAttempt").objects.create(
+            enrollment=enrollment, module=module, package=package, sequence=4
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    sco = ScormSco.objects.get()
+    assert (sco.package_id, sco.order, sco.title, sco.launch_path) == (
+        package.pk, 1, "Reference interview", "content/start.html",
+    )  # fmt: skip
+    assert (sco.completion_threshold, sco.scaled_passing_score) == (Decimal("0.75"), Decimal("0.8"))
+    assert ScormAttempt.objects.get(pk=attempt.pk).sco_id == sco.pk
