@@ -182,20 +182,39 @@ def _launch_parameters(href: str, parameters: str) -> str:
     return (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
 
 
+def _completion_threshold(item) -> Decimal | None:
+    """SCORM 2004 3rd edition gives the threshold as the element's text; 4th edition as
+    ``minProgressMeasure``, applied only when ``completedByMeasure`` is true (its default is
+    false: the SCO's own completion status then stands)."""
+    thresholds = _own(item, "completionThreshold")
+    if not thresholds:
+        return None
+    element = thresholds[0]
+    if _attribute(element, "completedByMeasure") or _attribute(element, "minProgressMeasure"):
+        if _attribute(element, "completedByMeasure").lower() != "true":
+            return None
+        return _decimal(_attribute(element, "minProgressMeasure") or "1.0")
+    return _decimal(element.text or "")
+
+
+def _scaled_passing_score(item) -> Decimal | None:
+    """The primary objective's minimum normalised measure, applied only when the objective is
+    satisfied by measure (default false: the SCO's own success status then stands); 1.0 when
+    the measure is not given, as the standard says."""
+    objectives = _own(item, "primaryObjective")
+    if not objectives or _attribute(objectives[0], "satisfiedByMeasure").lower() != "true":
+        return None
+    measures = _descendants(objectives[0], "minNormalizedMeasure")
+    return _decimal(measures[0].text or "") if measures else Decimal("1.0")
+
+
 def _item_thresholds(item) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """The item's mastery score (1.2), completion threshold and passing score (2004)."""
     mastery = _own(item, "masteryscore")
-    threshold = _own(item, "completionThreshold")
-    passing = _own(item, "minNormalizedMeasure")
-    threshold_value = (
-        _decimal(_attribute(threshold[0], "minProgressMeasure") or (threshold[0].text or ""))
-        if threshold
-        else None
-    )
     return (
         _decimal(mastery[0].text or "") if mastery else None,
-        threshold_value,
-        _decimal(passing[0].text or "") if passing else None,
+        _completion_threshold(item),
+        _scaled_passing_score(item),
     )
 
 
@@ -220,6 +239,16 @@ def _checked_sco(item, resource, names: set[str], *, number: int, count: int) ->
             "query (too long, or with spaces or quotes)."
         )
     mastery, threshold, passing = _item_thresholds(item)
+    for name, value, low, high in (
+        ("mastery score", mastery, 0, 100),
+        ("completion threshold", threshold, 0, 1),
+        ("passing score (minimum normalised measure)", passing, -1, 1),
+    ):
+        if value is not None and not low <= value <= high:
+            raise ValidationError(
+                f"imsmanifest.xml gives “{title}” a {name} of {value}; it must be between "
+                f"{low} and {high}."
+            )
     return CheckedSco(
         identifier=_attribute(item, "identifier")[:200],
         title=title,

@@ -125,6 +125,100 @@ class TestManifest:
         assert stored_files() == []
 
 
+def one_item_2004(
+    *,
+    item_xml: str,
+    href: str = "start.html",
+    parameters: str = "",
+    resource_type: str = 'adlcp:scormType="sco"',
+) -> bytes:
+    """A SCORM 2004 package of one item whose sequencing and launch the test writes."""
+    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schemaversion>2004 3rd Edition</schemaversion></metadata>
+  <organizations default="o"><organization identifier="o"><title>T</title>
+    <item identifier="i1" identifierref="r1" parameters="{parameters}"><title>Only</title>{item_xml}</item>
+  </organization></organizations>
+  <resources><resource identifier="r1" type="webcontent" {resource_type} href="{href}"/></resources>
+</manifest>"""
+    return scorm_package_zip(
+        include_manifest=False, launch="start.html", extra={"imsmanifest.xml": manifest.encode()}
+    )  # fmt: skip
+
+
+def objective(attributes: str, measure: str = "") -> str:
+    inner = f"<imsss:minNormalizedMeasure>{measure}</imsss:minNormalizedMeasure>" if measure else ""
+    return (
+        "<imsss:sequencing><imsss:objectives>"
+        f'<imsss:primaryObjective objectiveID="p" {attributes}>{inner}</imsss:primaryObjective>'
+        "</imsss:objectives></imsss:sequencing>"
+    )
+
+
+class TestThresholdsAndLaunch:
+    @pytest.mark.parametrize(
+        ("item_xml", "threshold", "passing"),
+        [
+            ("<adlcp:completionThreshold>0.6</adlcp:completionThreshold>", Decimal("0.6"), None),
+            ('<adlcp:completionThreshold completedByMeasure="true" minProgressMeasure="0.9"/>',
+             Decimal("0.9"), None),
+            ('<adlcp:completionThreshold minProgressMeasure="0.9"/>', None, None),
+            (objective('satisfiedByMeasure="false"', "0.8"), None, None),
+            (objective('satisfiedByMeasure="true"', "0.7"), None, Decimal("0.7")),
+            (objective('satisfiedByMeasure="true"'), None, Decimal("1.0")),
+        ],
+        ids=["3rd-edition", "by-measure", "not-by-measure", "objective-not-by-measure",
+             "objective-by-measure", "objective-default-measure"],
+    )  # fmt: skip
+    def test_scorm_2004_thresholds_apply_only_as_the_manifest_says(
+        self, scorm_module, manager, item_xml, threshold, passing
+    ):
+        package = upload(scorm_module, manager, one_item_2004(item_xml=item_xml))
+        sco = package.scos.get()
+        assert (sco.completion_threshold, sco.scaled_passing_score) == (threshold, passing)
+
+    def test_the_launch_address_joins_the_hrefs_query_and_the_items_parameters(
+        self, scorm_module, manager
+    ):
+        package = upload(
+            scorm_module,
+            manager,
+            # No scormType at all: taken as a SCO.
+            one_item_2004(item_xml="", href="start.html?lang=en", parameters="&amp;unit=2#intro",
+                          resource_type=""),
+        )  # fmt: skip
+        assert package.scos.values_list("launch_path", "launch_parameters").get() == (
+            "start.html",
+            "?lang=en&unit=2#intro",
+        )
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (scorm_package_zip(mastery="150"),
+             "imsmanifest.xml gives “Customer service in practice” a mastery score of 150; it "
+             "must be between 0 and 100."),
+            (one_item_2004(item_xml=objective('satisfiedByMeasure="true"', "2")),
+             "imsmanifest.xml gives “Only” a passing score (minimum normalised measure) of 2; "
+             "it must be between -1 and 1."),
+            (one_item_2004(item_xml="", parameters="?a=&quot;b&quot;"),
+             "The launch parameters of “Only” in imsmanifest.xml are not a web address's query"),
+            (one_item_2004(item_xml="", resource_type='adlcp:scormType="asset"'),
+             "The package's imsmanifest.xml names no item with a resource to launch."),
+        ],
+        ids=["mastery-over-100", "passing-over-1", "quoted-parameters", "assets-only"],
+    )  # fmt: skip
+    def test_it_refuses_a_manifest_it_cannot_judge_and_stores_nothing(
+        self, scorm_module, manager, content, message
+    ):
+        with pytest.raises(ValidationError) as refusal:
+            upload(scorm_module, manager, content)
+        assert message in " ".join(refusal.value.messages)
+        assert not ScormPackage.objects.exists()
+        assert stored_files() == []
+
+
 @pytest.fixture
 def learner_attempts(scorm_module, manager):
     """A learner's attempts at a two-SCO SCORM 1.2 package whose second SCO's mastery score
