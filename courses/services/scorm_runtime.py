@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage, ScormSco
@@ -85,9 +86,12 @@ def scorm_module_attempts(*, enrollment: Enrollment, module: CourseModule) -> li
         attempts = _module_attempts(enrollment=enrollment, module=module)
         if attempts:
             return attempts
-        ScormAttempt.objects.bulk_create(
-            ScormAttempt(enrollment=enrollment, module=module, package=package, sco=sco)
-            for sco in package.scos.order_by("order")
+        bulk_create_with_history(
+            [
+                ScormAttempt(enrollment=enrollment, module=module, package=package, sco=sco)
+                for sco in package.scos.order_by("order")
+            ],
+            ScormAttempt,
         )
     return _module_attempts(enrollment=enrollment, module=module)
 

@@ -261,6 +261,7 @@ class TestRuntime:
         first, second = learner_attempts
         assert [a.sco.order for a in learner_attempts] == [1, 2]
         assert first.package_id == second.package_id
+        assert ScormAttempt.history.filter(history_type="+").count() == 2
         upload(scorm_module, manager, scorm_two_sco_zip(title="Second edition"))
         again = scorm_module_attempts(enrollment=first.enrollment, module=scorm_module)
         assert again == learner_attempts
