@@ -24,6 +24,7 @@ from courses.models import (
     QuizQuestion,
     ScormAttempt,
     ScormPackage,
+    ScormSco,
 )
 from courses.services.lesson_html import lesson_html_sanitised
 from courses.services.live_sessions import (
@@ -241,9 +242,35 @@ class ScormPackageUploadForm(forms.ModelForm):
         return upload
 
 
+class ScormScoInline(admin.TabularInline):
+    """The package's SCOs as read from its manifest: shown, never edited."""
+
+    model = ScormSco
+    fields = readonly_fields = (
+        "order",
+        "title",
+        "identifier",
+        "launch_path",
+        "launch_parameters",
+        "mastery_score",
+        "completion_threshold",
+        "scaled_passing_score",
+    )
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ScormPackage)
 class ScormPackageAdmin(ReadOnlyHistoryAdmin):
     """Uploading goes through ``scorm_package_upload``; a stored version is not edited."""
+
+    inlines = [ScormScoInline]
 
     list_display = ("module", "version", "standard", "title", "uploaded_by", "uploaded_at")
     list_select_related = ("module__course", "uploaded_by")
@@ -264,6 +291,9 @@ class ScormPackageAdmin(ReadOnlyHistoryAdmin):
         "uploaded_by",
         "uploaded_at",
     )
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list:
+        return self.inlines if obj is not None else []
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:
@@ -302,13 +332,20 @@ class ScormAttemptAdmin(ReadOnlyHistoryAdmin):
         "enrollment",
         "module",
         "package",
+        "sco",
         "lesson_status",
         "completion_status",
         "success_status",
         "score_raw",
         "completed_at",
     )
-    list_select_related = ("enrollment__user", "enrollment__course", "module", "package__module")
+    list_select_related = (
+        "enrollment__user",
+        "enrollment__course",
+        "module",
+        "package__module",
+        "sco__package__module",
+    )
     search_fields = ("enrollment__user__email", "module__title")
     show_full_result_count = False
 

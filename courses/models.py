@@ -526,7 +526,8 @@ class QuizAttempt(models.Model):
 class ScormPackage(models.Model):
     """One uploaded version of a SCORM module's package, checked and unpacked into private
     storage under ``storage_prefix``. A new upload is a new version; attempts keep the version
-    they started with."""
+    they started with. Its SCOs are ``scos``; ``launch_path`` and the thresholds here are
+    those of the first SCO."""
 
     class Standard(models.TextChoices):
         SCORM_12 = "1.2", "SCORM 1.2"
@@ -570,15 +571,66 @@ class ScormPackage(models.Model):
         return f"{self.module.title}, version {self.version}"
 
 
+class ScormSco(models.Model):
+    """One SCO (sharable content object) of a package: an item of the manifest's default
+    organisation whose resource is a SCO, in document order. Each is launched, tracked and
+    judged on its own (its own mastery score, completion threshold and passing score); the
+    module is complete when every SCO of the package is. Written once, with its package."""
+
+    package = models.ForeignKey(ScormPackage, on_delete=models.CASCADE, related_name="scos")
+    order = models.PositiveSmallIntegerField(help_text="1 for the first SCO of the package.")
+    identifier = models.CharField(
+        max_length=200, blank=True, help_text="The manifest item's identifier."
+    )
+    title = models.CharField(max_length=300, blank=True)
+    launch_path = models.CharField(max_length=500)
+    launch_parameters = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="Query string and fragment added to the launch address (href and the "
+        "item's parameters), starting with ? or #; empty for none.",
+    )
+    mastery_score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text="SCORM 1.2 adlcp:masteryscore (0–100) of the item.",
+    )  # fmt: skip
+    completion_threshold = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 adlcp:completionThreshold (0–1) of the item.",
+    )  # fmt: skip
+    scaled_passing_score = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        help_text="SCORM 2004 minimum normalised measure (−1–1) of the item's objective.",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["package", "order"]
+        verbose_name = "SCORM SCO"
+        verbose_name_plural = "SCORM SCOs"
+        constraints = [
+            models.UniqueConstraint(fields=["package", "order"], name="scormsco_order_once"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="scormsco_order_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package}, SCO {self.order}: {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Part {self.order}"
+
+
 class ScormAttempt(models.Model):
-    """A learner's run of a SCORM module with one package version: the runtime data the
-    player committed, in order (``sequence``), and what the server decided from it."""
+    """A learner's run of one SCO of a SCORM module, with one package version: the runtime
+    data the player committed, in order (``sequence``), and what the server decided from it.
+    A learner has one attempt per SCO, all of the same package version."""
 
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="scorm_attempts"
     )
     module = models.ForeignKey(CourseModule, on_delete=models.PROTECT, related_name="+")
     package = models.ForeignKey(ScormPackage, on_delete=models.PROTECT, related_name="attempts")
+    sco = models.ForeignKey(ScormSco, on_delete=models.PROTECT, related_name="attempts")
     sequence = models.PositiveIntegerField(
         default=0, help_text="Number of the last commit accepted; an older one is refused."
     )
@@ -598,9 +650,7 @@ class ScormAttempt(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["enrollment", "module"], name="scormattempt_one_per_module"
-            )
+            models.UniqueConstraint(fields=["enrollment", "sco"], name="scormattempt_one_per_sco")
         ]
 
     def __str__(self) -> str:

@@ -15,14 +15,16 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import CourseModule, Enrollment, ScormPackage
+from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage
 from courses.services.scorm_packages import scorm_package_file_path
 from courses.services.scorm_runtime import (
     StaleCommit,
-    scorm_attempt_launch,
+    scorm_attempt_to_play,
     scorm_commit,
     scorm_commit_key,
     scorm_commit_key_valid,
+    scorm_module_attempts,
+    scorm_next_unfinished,
 )
 
 # The package's own pages run the authoring tool's scripts (often inline) but may reach
@@ -36,19 +38,47 @@ PACKAGE_CSP = (
 SCORM_ERROR_GENERAL = 101
 
 
+def _unavailable(
+    request: HttpRequest, enrollment: Enrollment, module: CourseModule, error: ValidationError
+) -> HttpResponse:
+    return render(
+        request,
+        "courses/module_scorm.html",
+        {"module": module, "enrollment": enrollment, "unavailable": " ".join(error.messages)},
+    )
+
+
+def _sco_address(module: CourseModule, attempt: ScormAttempt) -> str:
+    url = reverse("course_module", args=[module.course_id, module.pk])
+    return f"{url}?{urlencode({'sco': attempt.sco.order})}"
+
+
+def _requested_sco(request: HttpRequest) -> int | None:
+    requested = request.GET.get("sco", "")
+    if not requested:
+        return None
+    if not requested.isdigit():
+        raise Http404("No such SCO in this package.")
+    return int(requested)
+
+
 def scorm_player(
     request: HttpRequest, enrollment: Enrollment, module: CourseModule
 ) -> HttpResponse:
+    """The player; for a package of several SCOs, one SCO at a time (``?sco=<order>``) with
+    the list of them and a link to the next unfinished one."""
+    sco_order = _requested_sco(request)
     try:
-        attempt = scorm_attempt_launch(enrollment=enrollment, module=module)
+        attempts = scorm_module_attempts(enrollment=enrollment, module=module)
     except ValidationError as error:
-        return render(
-            request,
-            "courses/module_scorm.html",
-            {"module": module, "enrollment": enrollment, "unavailable": " ".join(error.messages)},
-        )
-    package = attempt.package
-    launch_url = reverse("scorm_package_file", args=[package.pk, package.launch_path])
+        return _unavailable(request, enrollment, module, error)
+    try:
+        attempt = scorm_attempt_to_play(attempts=attempts, sco_order=sco_order)
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error
+    package, sco = attempt.package, attempt.sco
+    following = scorm_next_unfinished(attempts=attempts, current=attempt)
+    multi_sco = len(attempts) > 1
     return render(
         request,
         "courses/module_scorm.html",
@@ -57,7 +87,19 @@ def scorm_player(
             "enrollment": enrollment,
             "attempt": attempt,
             "package": package,
-            "launch_url": launch_url,
+            "sco": sco,
+            "multi_sco": multi_sco,
+            "sco_links": [
+                {"attempt": other, "url": _sco_address(module, other), "current": other == attempt}
+                for other in attempts
+            ]
+            if multi_sco
+            else [],
+            "next_sco": {"attempt": following, "url": _sco_address(module, following)}
+            if multi_sco and following is not None
+            else None,
+            "launch_url": reverse("scorm_package_file", args=[package.pk, sco.launch_path])
+            + sco.launch_parameters,
             "commit_url": reverse("scorm_commit", args=[attempt.pk])
             + "?"
             + urlencode({"key": scorm_commit_key(attempt=attempt)}),

@@ -4,7 +4,8 @@ A package is refused before anything is stored unless it is a zip within the lim
 uploaded archive keeps (``documents.zip_limits``: entry count, total size and compression ratio
 against zip bombs, every entry named inside the archive, no password), with no link, holding no
 program or macro-bearing document,
-with an ``imsmanifest.xml`` (parsed with defusedxml) that names a launch file the zip contains.
+with an ``imsmanifest.xml`` (parsed with defusedxml) whose default organisation names at least
+one SCO, every SCO's launch file in the zip.
 The checked files are then written to private storage (the default storage: a folder on disk
 or a private S3 bucket) under a prefix of their own.
 """
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from courses.models import CourseModule, ScormPackage
+from courses.models import CourseModule, ScormPackage, ScormSco
 from documents.zip_limits import (
     MEBIBYTE,
     ZipLimits,
@@ -51,14 +52,30 @@ REFUSED_SUFFIXES = {
 PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
 
 
+# More SCOs than any real course has; each becomes a row and a learner's attempt.
+MAX_SCOS = 500
+
+
+@dataclass(frozen=True)
+class CheckedSco:
+    identifier: str
+    title: str
+    launch_path: str
+    launch_parameters: str
+    mastery_score: Decimal | None
+    completion_threshold: Decimal | None
+    scaled_passing_score: Decimal | None
+
+
 @dataclass(frozen=True)
 class CheckedManifest:
     standard: str
     title: str
-    launch_path: str
-    mastery_score: Decimal | None
-    completion_threshold: Decimal | None
-    scaled_passing_score: Decimal | None
+    scos: tuple[CheckedSco, ...]
+
+    @property
+    def first_sco(self) -> CheckedSco:
+        return self.scos[0]
 
 
 def _local(tag: str) -> str:
@@ -118,6 +135,163 @@ def _checked_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return [info for info in entries if not info.is_dir()]
 
 
+def _standard(root) -> str:
+    versions = _descendants(root, "schemaversion")
+    version_text = (versions[0].text or "").strip() if versions else ""
+    if "2004" in version_text or "CAM 1.3" in version_text:
+        return ScormPackage.Standard.SCORM_2004
+    return ScormPackage.Standard.SCORM_12
+
+
+def _default_organization(root):
+    """The organisation named by ``<organizations default>``, else the first one."""
+    organizations = _descendants(root, "organization")
+    holders = _descendants(root, "organizations")
+    default = _attribute(holders[0], "default") if holders else ""
+    chosen = [org for org in organizations if default and _attribute(org, "identifier") == default]
+    return (chosen or organizations or [None])[0]
+
+
+def _own(element, name: str) -> list:
+    """Descendants called ``name`` that belong to this item, not to an item nested in it."""
+    found = []
+    for child in element:
+        if _local(child.tag) == "item":
+            continue
+        if _local(child.tag) == name:
+            found.append(child)
+        found.extend(_own(child, name))
+    return found
+
+
+def _is_sco(resource) -> bool:
+    # Both editions require the attribute (1.2 scormtype, 2004 scormType); a resource that
+    # leaves it out is taken as a SCO, as it was before SCO rows, rather than skipped.
+    return _attribute(resource, "scormtype").lower() in ("sco", "")
+
+
+def _launch_parameters(href: str, parameters: str) -> str:
+    """The query and fragment of the launch address: the href's own, then the item's
+    ``parameters`` (IMS CP: joined with ``&`` when the href already has a query)."""
+    path_and_query, _, href_fragment = href.partition("#")
+    query = path_and_query.partition("?")[2]
+    extra, _, extra_fragment = parameters.strip().partition("#")
+    extra = extra.lstrip("?&")
+    query = "&".join(part for part in (query, extra) if part)
+    fragment = extra_fragment or href_fragment
+    return (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+
+
+def _completion_threshold(item) -> Decimal | None:
+    """SCORM 2004 3rd edition gives the threshold as the element's text; 4th edition as
+    ``minProgressMeasure``, applied only when ``completedByMeasure`` is true (its default is
+    false: the SCO's own completion status then stands)."""
+    thresholds = _own(item, "completionThreshold")
+    if not thresholds:
+        return None
+    element = thresholds[0]
+    if _attribute(element, "completedByMeasure") or _attribute(element, "minProgressMeasure"):
+        if _attribute(element, "completedByMeasure").lower() != "true":
+            return None
+        return _decimal(_attribute(element, "minProgressMeasure") or "1.0")
+    return _decimal(element.text or "")
+
+
+def _scaled_passing_score(item) -> Decimal | None:
+    """The primary objective's minimum normalised measure, applied only when the objective is
+    satisfied by measure (default false: the SCO's own success status then stands); 1.0 when
+    the measure is not given, as the standard says."""
+    objectives = _own(item, "primaryObjective")
+    if not objectives or _attribute(objectives[0], "satisfiedByMeasure").lower() != "true":
+        return None
+    measures = _descendants(objectives[0], "minNormalizedMeasure")
+    return _decimal(measures[0].text or "") if measures else Decimal("1.0")
+
+
+def _item_thresholds(item) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The item's mastery score (1.2), completion threshold and passing score (2004)."""
+    mastery = _own(item, "masteryscore")
+    return (
+        _decimal(mastery[0].text or "") if mastery else None,
+        _completion_threshold(item),
+        _scaled_passing_score(item),
+    )
+
+
+def _checked_sco(item, resource, names: set[str], *, number: int, count: int) -> CheckedSco:
+    base = _attribute(resource, "base")
+    href = _attribute(resource, "href")
+    titles = _children(item, "title")
+    title = (titles[0].text or "").strip()[:300] if titles else ""
+    launch_path = posixpath.normpath(posixpath.join(base, href.split("?", 1)[0].split("#", 1)[0]))
+    if not href or launch_path.startswith("../") or launch_path not in names:
+        which = (
+            f" It is the launch file of “{title}”, SCO {number} of {count}." if count > 1 else ""
+        )
+        raise ValidationError(
+            f"The launch file named in imsmanifest.xml ({href or 'none'}) is not in the "
+            f"package.{which}"
+        )
+    parameters = _launch_parameters(href, _attribute(item, "parameters"))
+    if len(parameters) > 1000 or any(char.isspace() or char in "\"'<>" for char in parameters):
+        raise ValidationError(
+            f"The launch parameters of “{title}” in imsmanifest.xml are not a web address's "
+            "query (too long, or with spaces or quotes)."
+        )
+    mastery, threshold, passing = _item_thresholds(item)
+    for name, value, low, high in (
+        ("mastery score", mastery, 0, 100),
+        ("completion threshold", threshold, 0, 1),
+        ("passing score (minimum normalised measure)", passing, -1, 1),
+    ):
+        if value is not None and not low <= value <= high:
+            raise ValidationError(
+                f"imsmanifest.xml gives “{title}” a {name} of {value}; it must be between "
+                f"{low} and {high}."
+            )
+    return CheckedSco(
+        identifier=_attribute(item, "identifier")[:200],
+        title=title,
+        launch_path=launch_path,
+        launch_parameters=parameters,
+        mastery_score=mastery,
+        completion_threshold=threshold,
+        scaled_passing_score=passing,
+    )
+
+
+def _checked_scos(organization, resources: dict, names: set[str]) -> tuple[CheckedSco, ...]:
+    """Every SCO of the organisation, nested items flattened in document order; each SCO's
+    launch file must be in the package."""
+    items = _descendants(organization, "item") if organization is not None else []
+    launchable = [
+        (item, resources[_attribute(item, "identifierref")])
+        for item in items
+        if _attribute(item, "identifierref") in resources
+        and _is_sco(resources[_attribute(item, "identifierref")])
+    ]
+    if not launchable:
+        raise ValidationError(
+            "The package's imsmanifest.xml names no item with a resource to launch."
+        )
+    if len(launchable) > MAX_SCOS:
+        raise ValidationError(
+            f"The package has more than {MAX_SCOS} SCOs; split it into several modules."
+        )
+    identifiers = [_attribute(item, "identifier") for item, _ in launchable]
+    repeated = sorted({name for name in identifiers if name and identifiers.count(name) > 1})
+    if repeated:
+        raise ValidationError(
+            f"The package's imsmanifest.xml gives more than one item the identifier "
+            f"{repeated[0]}; each item needs its own."
+        )
+    count = len(launchable)
+    return tuple(
+        _checked_sco(item, resource, names, number=number, count=count)
+        for number, (item, resource) in enumerate(launchable, start=1)
+    )
+
+
 def _checked_manifest(archive: zipfile.ZipFile, names: set[str]) -> CheckedManifest:
     if MANIFEST not in names:
         raise ValidationError(
@@ -128,49 +302,15 @@ def _checked_manifest(archive: zipfile.ZipFile, names: set[str]) -> CheckedManif
         root = ElementTree.fromstring(manifest)
     except Exception as error:  # defusedxml raises several kinds for hostile or broken XML
         raise ValidationError("The package's imsmanifest.xml could not be read as XML.") from error
-    versions = _descendants(root, "schemaversion")
-    version_text = (versions[0].text or "").strip() if versions else ""
-    standard = (
-        ScormPackage.Standard.SCORM_2004
-        if "2004" in version_text or "CAM 1.3" in version_text
-        else ScormPackage.Standard.SCORM_12
-    )
     resources = {
         _attribute(resource, "identifier"): resource for resource in _descendants(root, "resource")
     }
-    organizations = _descendants(root, "organization")
-    items = _descendants(organizations[0], "item") if organizations else []
-    launch_item = next(
-        (item for item in items if _attribute(item, "identifierref") in resources), None
-    )
-    if launch_item is None:
-        raise ValidationError(
-            "The package's imsmanifest.xml names no item with a resource to launch."
-        )
-    resource = resources[_attribute(launch_item, "identifierref")]
-    base = _attribute(resource, "base")
-    href = _attribute(resource, "href")
-    launch_path = posixpath.normpath(posixpath.join(base, href.split("?", 1)[0].split("#", 1)[0]))
-    if not href or launch_path.startswith("../") or launch_path not in names:
-        raise ValidationError(
-            f"The launch file named in imsmanifest.xml ({href or 'none'}) is not in the package."
-        )
-    titles = _children(organizations[0], "title") if organizations else []
-    threshold = _descendants(launch_item, "completionThreshold")
-    passing = _descendants(launch_item, "minNormalizedMeasure")
-    mastery = _descendants(launch_item, "masteryscore")
-    threshold_value = (
-        _decimal(_attribute(threshold[0], "minProgressMeasure") or (threshold[0].text or ""))
-        if threshold
-        else None
-    )
+    organization = _default_organization(root)
+    titles = _children(organization, "title") if organization is not None else []
     return CheckedManifest(
-        standard=standard,
+        standard=_standard(root),
         title=(titles[0].text or "").strip()[:300] if titles else "",
-        launch_path=launch_path,
-        mastery_score=_decimal(mastery[0].text or "") if mastery else None,
-        completion_threshold=threshold_value,
-        scaled_passing_score=_decimal(passing[0].text or "") if passing else None,
+        scos=_checked_scos(organization, resources, names),
     )
 
 
@@ -233,21 +373,37 @@ def scorm_package_upload(
         stored = default_storage.save(f"{prefix}/{info.filename}", ContentFile(content))
         if stored != f"{prefix}/{info.filename}":
             raise ValidationError(f"{info.filename} could not be stored under its own name.")
-    return ScormPackage.objects.create(
+    first = manifest.first_sco
+    package = ScormPackage.objects.create(
         module=module,
         version=(last or 0) + 1,
         standard=manifest.standard,
         title=manifest.title,
-        launch_path=manifest.launch_path,
+        launch_path=first.launch_path,
         storage_prefix=prefix,
         original_name=original_name[:255],
         entry_count=len(entries),
         total_bytes=sum(info.file_size for info in entries),
-        mastery_score=manifest.mastery_score,
-        completion_threshold=manifest.completion_threshold,
-        scaled_passing_score=manifest.scaled_passing_score,
+        mastery_score=first.mastery_score,
+        completion_threshold=first.completion_threshold,
+        scaled_passing_score=first.scaled_passing_score,
         uploaded_by=uploaded_by,
     )
+    ScormSco.objects.bulk_create(
+        ScormSco(
+            package=package,
+            order=order,
+            identifier=sco.identifier,
+            title=sco.title,
+            launch_path=sco.launch_path,
+            launch_parameters=sco.launch_parameters,
+            mastery_score=sco.mastery_score,
+            completion_threshold=sco.completion_threshold,
+            scaled_passing_score=sco.scaled_passing_score,
+        )
+        for order, sco in enumerate(manifest.scos, start=1)
+    )
+    return package
 
 
 def scorm_package_file_path(*, package: ScormPackage, path: str) -> str | None:

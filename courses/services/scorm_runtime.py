@@ -16,13 +16,14 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage
+from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage, ScormSco
 from courses.services.modules import complete_module_for_enrollment
 
 MAX_RUNTIME_DATA_CHARS = 256 * 1024
@@ -58,30 +59,77 @@ def scorm_current_package(*, module: CourseModule) -> ScormPackage | None:
     return ScormPackage.objects.filter(module=module).order_by("-version").first()
 
 
-def scorm_attempt_launch(*, enrollment: Enrollment, module: CourseModule) -> ScormAttempt:
-    """The learner's attempt, resumed with the package version it started with, or a new one
-    with the current version."""
+def _module_attempts(*, enrollment: Enrollment, module: CourseModule) -> list[ScormAttempt]:
+    return list(
+        ScormAttempt.objects.filter(enrollment=enrollment, module=module)
+        .select_related("package", "sco")
+        .order_by("sco__order")
+    )
+
+
+def scorm_module_attempts(*, enrollment: Enrollment, module: CourseModule) -> list[ScormAttempt]:
+    """The learner's attempts at the module, one per SCO in the package's order: resumed with
+    the package version they started with, or, at the first launch, one for every SCO of the
+    current version, all at once, so that a learner's SCOs never mix two versions."""
     if module.course_id != enrollment.course_id:
         raise ValidationError(f"{module.title} is not part of {enrollment.course.title}.")
-    attempt = (
-        ScormAttempt.objects.filter(enrollment=enrollment, module=module)
-        .select_related("package")
-        .first()
-    )
-    if attempt is not None:
-        return attempt
+    attempts = _module_attempts(enrollment=enrollment, module=module)
+    if attempts:
+        return attempts
     package = scorm_current_package(module=module)
     if package is None:
         raise ValidationError(f"{module.title} has no package yet; check back soon.")
-    try:
-        with transaction.atomic():
-            return ScormAttempt.objects.create(
-                enrollment=enrollment, module=module, package=package
-            )
-    except IntegrityError:
-        return ScormAttempt.objects.select_related("package").get(
-            enrollment=enrollment, module=module
+    with transaction.atomic():
+        # Two first launches at once (two tabs) are taken one after the other; the second
+        # finds the first one's attempts.
+        Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+        attempts = _module_attempts(enrollment=enrollment, module=module)
+        if attempts:
+            return attempts
+        bulk_create_with_history(
+            [
+                ScormAttempt(enrollment=enrollment, module=module, package=package, sco=sco)
+                for sco in package.scos.order_by("order")
+            ],
+            ScormAttempt,
         )
+    return _module_attempts(enrollment=enrollment, module=module)
+
+
+def scorm_attempt_to_play(
+    *, attempts: list[ScormAttempt], sco_order: int | None = None
+) -> ScormAttempt:
+    """The SCO the player opens: the one asked for; else the unfinished one last worked on,
+    else the first unfinished, else the first."""
+    if sco_order is not None:
+        chosen = next((a for a in attempts if a.sco.order == sco_order), None)
+        if chosen is None:
+            raise ValidationError(f"This package has no SCO {sco_order}.")
+        return chosen
+    unfinished = [a for a in attempts if a.completed_at is None]
+    worked_on = [a for a in unfinished if a.last_commit_at is not None]
+    if worked_on:
+        return max(worked_on, key=lambda attempt: attempt.last_commit_at)
+    return (unfinished or attempts)[0]
+
+
+def scorm_next_unfinished(
+    *, attempts: list[ScormAttempt], current: ScormAttempt
+) -> ScormAttempt | None:
+    """The next SCO after ``current`` not yet complete, going round to the start; None when
+    every other SCO is complete."""
+    position = attempts.index(current)
+    following = attempts[position + 1 :] + attempts[:position]
+    return next((a for a in following if a.completed_at is None), None)
+
+
+def scorm_attempt_launch(
+    *, enrollment: Enrollment, module: CourseModule, sco_order: int | None = None
+) -> ScormAttempt:
+    """The attempt the player opens (see ``scorm_module_attempts`` and
+    ``scorm_attempt_to_play``)."""
+    attempts = scorm_module_attempts(enrollment=enrollment, module=module)
+    return scorm_attempt_to_play(attempts=attempts, sco_order=sco_order)
 
 
 def _value(cmi: dict[str, Any], dotted: str) -> str:
@@ -114,16 +162,26 @@ class ScormOutcome:
     complete: bool
 
 
-def scorm_outcome(*, package: ScormPackage, cmi: dict[str, Any]) -> ScormOutcome:
+@dataclass(frozen=True)
+class ScormRules:
+    """What a SCO's data is judged by: the package's standard and the SCO's own thresholds."""
+
+    standard: str
+    mastery_score: Decimal | None
+    completion_threshold: Decimal | None
+    scaled_passing_score: Decimal | None
+
+
+def scorm_outcome(*, rules: ScormRules, cmi: dict[str, Any]) -> ScormOutcome:
     """What the server decides from the data: SCORM 1.2 is complete when lesson_status is
     passed or completed (failed is not); SCORM 2004 when completion_status is completed and
     success_status is not failed, with the manifest's completion threshold and passing score
-    applied to the progress measure and scaled score when the package reports them."""
-    if package.standard == ScormPackage.Standard.SCORM_12:
+    applied to the progress measure and scaled score when the SCO reports them."""
+    if rules.standard == ScormPackage.Standard.SCORM_12:
         status = _value(cmi, "cmi.core.lesson_status")
         raw = _decimal(_value(cmi, "cmi.core.score.raw"))
         if (
-            package.mastery_score is not None
+            rules.mastery_score is not None
             and raw is not None
             and status
             in (
@@ -132,16 +190,16 @@ def scorm_outcome(*, package: ScormPackage, cmi: dict[str, Any]) -> ScormOutcome
                 "failed",
             )
         ):
-            status = "passed" if raw >= package.mastery_score else "failed"
+            status = "passed" if raw >= rules.mastery_score else "failed"
         return ScormOutcome(status, "", "", raw, None, status in ("passed", "completed"))
     completion = _value(cmi, "cmi.completion_status")
     success = _value(cmi, "cmi.success_status")
     progress = _decimal(_value(cmi, "cmi.progress_measure"))
     scaled = _decimal(_value(cmi, "cmi.score.scaled"))
-    if package.completion_threshold is not None and progress is not None:
-        completion = "completed" if progress >= package.completion_threshold else "incomplete"
-    if package.scaled_passing_score is not None and scaled is not None:
-        success = "passed" if scaled >= package.scaled_passing_score else "failed"
+    if rules.completion_threshold is not None and progress is not None:
+        completion = "completed" if progress >= rules.completion_threshold else "incomplete"
+    if rules.scaled_passing_score is not None and scaled is not None:
+        success = "passed" if scaled >= rules.scaled_passing_score else "failed"
     return ScormOutcome(
         "",
         completion,
@@ -154,25 +212,28 @@ def scorm_outcome(*, package: ScormPackage, cmi: dict[str, Any]) -> ScormOutcome
 
 NOT_YOURS = "This SCORM attempt is not yours, or it does not exist."
 
-# The package rules (standard, mastery score, thresholds) an attempt is judged by. An attempt
-# keeps the package version it started with and a stored package is never edited (a new upload
-# is a new version), so the rules of an attempt id never change and each web process keeps
-# them after the first commit: the frequent commit is then a single UPDATE.
-PACKAGE_RULE_FIELDS = (
-    "id",
-    "standard",
-    "mastery_score",
-    "completion_threshold",
-    "scaled_passing_score",
-)
 
-
+# The rules (standard, mastery score, thresholds) an attempt is judged by: its SCO's. An attempt
+# keeps the SCO of the package version it started with and a stored package and its SCOs are
+# never edited (a new upload is a new version), so the rules of an attempt id never change and
+# each web process keeps them after the first commit: the frequent commit is then one UPDATE.
 @functools.lru_cache(maxsize=8192)
-def _package_rules_of_attempt(attempt_id: int) -> ScormPackage:
-    package = ScormPackage.objects.only(*PACKAGE_RULE_FIELDS).filter(attempts=attempt_id).first()
-    if package is None:  # raised, so not cached
+def _rules_of_attempt(attempt_id: int) -> ScormRules:
+    sco = (
+        ScormSco.objects.filter(attempts=attempt_id)
+        .values(
+            "package__standard", "mastery_score", "completion_threshold", "scaled_passing_score"
+        )
+        .first()
+    )
+    if sco is None:  # raised, so not cached
         raise ValidationError(NOT_YOURS)
-    return package
+    return ScormRules(
+        standard=sco["package__standard"],
+        mastery_score=sco["mastery_score"],
+        completion_threshold=sco["completion_threshold"],
+        scaled_passing_score=sco["scaled_passing_score"],
+    )
 
 
 def _stale(sequence: int, saved: int) -> StaleCommit:
@@ -197,10 +258,10 @@ def scorm_commit(
     yours, or older). The commit that completes the attempt takes the row lock and goes
     through History and the module's completion, once.
     """
-    package = _package_rules_of_attempt(attempt_id)
+    rules = _rules_of_attempt(attempt_id)
     if not isinstance(cmi, dict) or len(str(cmi)) > MAX_RUNTIME_DATA_CHARS:
         raise ValidationError("The runtime data sent is not a SCORM data model or is too large.")
-    outcome = scorm_outcome(package=package, cmi=cmi)
+    outcome = scorm_outcome(rules=rules, cmi=cmi)
     changes = {
         "sequence": sequence,
         "runtime_data": cmi,
@@ -238,7 +299,8 @@ def _scorm_commit_completing(
     *, attempt_id: int, user: User, changes: dict[str, Any], time: int
 ) -> None:
     """A commit whose data completes the attempt: under the row lock; the attempt's first
-    completion is saved with History and completes the module, once."""
+    completion is saved with History and, once every SCO of the module is complete,
+    completes the module, once."""
     attempt = (
         ScormAttempt.objects.select_for_update(of=("self",))
         .select_related("package", "enrollment", "module")
@@ -257,9 +319,29 @@ def _scorm_commit_completing(
         setattr(attempt, field, value)
     attempt.completed_at = changes["last_commit_at"]
     attempt.save()
-    score = attempt.score_raw
+    _complete_module_when_every_sco_is(attempt)
+
+
+def scorm_module_score_percent(attempts: list[ScormAttempt]) -> int | None:
+    """The module's score: the mean of the raw scores (0–100) its SCOs reported, rounded
+    down; a single SCO's score is its own. None when no SCO reported one."""
+    scores = [a.score_raw for a in attempts if a.score_raw is not None and 0 <= a.score_raw <= 100]
+    return int(sum(scores) / len(scores)) if scores else None
+
+
+def _complete_module_when_every_sco_is(attempt: ScormAttempt) -> None:
+    # The enrollment's lock takes two SCOs completing at once (two tabs) one after the other,
+    # so the second sees the first one's completion and the module is not left incomplete.
+    Enrollment.objects.select_for_update().filter(pk=attempt.enrollment_id).first()
+    attempts = list(
+        ScormAttempt.objects.filter(
+            enrollment_id=attempt.enrollment_id, module_id=attempt.module_id
+        )
+    )
+    if any(other.completed_at is None for other in attempts):
+        return
     complete_module_for_enrollment(
         enrollment=attempt.enrollment,
         module=attempt.module,
-        score_percent=int(score) if score is not None and 0 <= score <= 100 else None,
+        score_percent=scorm_module_score_percent(attempts),
     )

@@ -1,5 +1,6 @@
 /* The SCORM player: starts the scorm-again runtime (SCORM 1.2 or 2004) with the attempt's saved
-   data, then loads the package's launch page into the iframe. Every commit (the package's
+   data, then loads the launch page of the SCO being played into the iframe (a package of several
+   SCOs plays one per page, each with its own attempt and commit address). Every commit (the package's
    Commit/Terminate, and an autocommit a few seconds after a change) posts the whole data
    model with a sequence number to the portal, which decides completion. */
 (function () {
@@ -53,7 +54,8 @@
   }
 
   api.on(standard === "2004" ? "Terminate" : "LMSFinish", function () {
-    status.textContent = "Your progress was saved. Return to the course to see its status.";
+    status.textContent = player.getAttribute("data-finished-message") ||
+      "Your progress was saved. Return to the course to see its status.";
   });
 
   frame.src = player.getAttribute("data-launch-url");

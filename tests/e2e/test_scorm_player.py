@@ -1,5 +1,5 @@
-"""A course manager uploads SCORM 2004 and SCORM 1.2 packages in the review site; a staff
-member plays both through, leaving halfway and coming back, in real Chromium."""
+"""A course manager uploads SCORM 2004 and SCORM 1.2 packages (one of them of two SCOs) in the
+review site; a staff member plays them through, leaving halfway and coming back, in real Chromium."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from accounts.reviewers import add_to_reviewers
 from courses.models import CourseModule, Enrollment, ScormAttempt
 from tests.e2e.accessibility import assert_accessible, visit
 from tests.factories import PASSWORD, CourseFactory, UserFactory
-from tests.fixtures.scorm_packages import scorm_package_zip
+from tests.fixtures.scorm_packages import scorm_package_zip, scorm_two_sco_zip
 
 
 def sign_in(page: Page, url: str, email: str) -> None:
@@ -111,4 +111,77 @@ def test_a_learner_plays_scorm_2004_and_12_packages_through(
     assert attempts[modern.pk].completion_status == "completed"
     assert attempts[modern.pk].success_status == "passed"
     assert attempts[classic.pk].lesson_status == "passed"
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_learner_plays_a_two_sco_package_through_and_resumes_the_second_sco(
+    live_server, browser, tmp_path, migration_installed_data
+):
+    base = live_server.url
+    course = CourseFactory(title="Service at the Desk")
+    module = CourseModule.objects.create(
+        course=course, position=1, title="Desk skills", kind=CourseModule.Kind.SCORM
+    )
+    add_to_reviewers(UserFactory(email="manager@example.org"))
+    UserFactory(email="casey@example.org", first_name="Casey")
+    (tmp_path / "desk.zip").write_bytes(scorm_two_sco_zip(standard="2004"))
+    manager = browser.new_page()
+    sign_in(manager, f"{base}/admin/login/", "manager@example.org")
+    upload_package(manager, base, module, tmp_path / "desk.zip")
+    manager.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, f"{base}/accounts/login/", "casey@example.org")
+    visit(page, f"{base}/courses/{course.pk}/")
+    page.get_by_role("button", name="Register for Service at the Desk").click()
+
+    # The first SCO opens, marked as the current one in the list of the package's SCOs.
+    page.get_by_role("link", name="Continue with Desk skills").click()
+    parts = page.get_by_role("navigation", name="Parts of Desk skills")
+    expect(parts.locator("[aria-current=page]")).to_have_text("Greeting patrons")
+    expect(page.locator("#scorm-frame")).to_have_attribute(
+        "title", "Greeting patrons, part 1 of 2 of Desk skills (SCORM package)"
+    )
+    package_frame(page)
+    assert_accessible(page)
+    play_to_the_end(page, pages_left=2)
+    expect(page.locator("#scorm-status")).to_contain_text(
+        "Choose “Next: Answering questions” below the package to go on."
+    )
+
+    # By keyboard to the next unfinished SCO; one page on, then the tab is closed.
+    next_sco = page.get_by_role("link", name="Next: Answering questions")
+    next_sco.focus()
+    page.keyboard.press("Enter")
+    expect(parts.locator("[aria-current=page]")).to_have_text("Answering questions")
+    expect(parts).to_contain_text("Greeting patrons (done)")
+    frame = package_frame(page)
+    expect(frame.get_by_role("heading", name="Answering questions", exact=True)).to_be_visible()
+    frame.get_by_role("button", name="Next").click()
+    expect(frame.get_by_role("heading", name="Page 2 of 3: Listening")).to_be_visible()
+    page.close()
+
+    # Coming back resumes the second SCO where it was left.
+    page = context.new_page()
+    visit(page, f"{base}/courses/{course.pk}/")
+    page.get_by_role("link", name="Continue with Desk skills").click()
+    parts = page.get_by_role("navigation", name="Parts of Desk skills")
+    expect(parts.locator("[aria-current=page]")).to_have_text("Answering questions")
+    frame = package_frame(page)
+    expect(frame.get_by_role("heading", name="Page 2 of 3: Listening")).to_be_visible()
+    assert_accessible(page)
+    play_to_the_end(page, pages_left=1)
+    page.get_by_role("link", name="Back to Service at the Desk").click()
+    expect(page.get_by_text("The course is complete.")).to_be_visible()
+    expect(page.locator(".module-list")).to_contain_text("Done (90%)")
+
+    enrollment = Enrollment.objects.get(user__email="casey@example.org")
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    attempts = ScormAttempt.objects.filter(enrollment=enrollment).order_by("sco__order")
+    assert [(a.completion_status, a.success_status) for a in attempts] == [
+        ("completed", "passed"),
+        ("completed", "passed"),
+    ]
     context.close()
