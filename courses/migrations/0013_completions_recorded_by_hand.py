@@ -28,7 +28,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_kdla_reviewers_group"),
-        ("courses", "0009_live_session_attendance_codes"),
+        ("courses", "0010_scorm_scos"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
