@@ -622,7 +622,8 @@ class ScormInteraction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt} – interaction {self.index + 1} ({self.interaction_id[:60]})"
+        # Not the attempt's name: the attempt's page lists its interactions by this text.
+        return f"Interaction {self.index}: {self.interaction_id[:60]}"
 
 
 # Letters and digits that cannot be mistaken for one another when read aloud or off a slide

@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.reviewers import REVIEWERS_GROUP, add_to_reviewers
 from courses.models import (
     CourseModule,
     Enrollment,
@@ -339,6 +342,29 @@ class TestViews:
                 response = client.post(url, json.dumps(body), content_type="application/json")
             assert response.json() == {"result": True, "errorCode": 0}
 
+    def test_a_commit_that_changes_the_interactions_runs_one_query_more(
+        self, client, attempt_12, django_assert_num_queries
+    ):
+        client.force_login(attempt_12.enrollment.user)
+        url = commit_url(attempt_12)
+        client.post(url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json")
+        answers = [("a",), ("a",), ("b",), ("b", "b"), ("b", "b")]
+        # Session, user, the conditional UPDATE (which also says whether the interactions
+        # changed), and only when they did, their rows in one INSERT … ON CONFLICT.
+        expected = [4, 3, 4, 4, 3]
+        for sequence, (responses, queries) in enumerate(
+            zip(answers, expected, strict=True), start=2
+        ):
+            cmi = with_interactions(
+                *(interaction_12(number, response) for number, response in enumerate(responses)),
+                lesson_location=str(sequence),
+            )
+            body = json.dumps({"sequence": sequence, "cmi": cmi})
+            with django_assert_num_queries(queries):
+                response = client.post(url, body, content_type="application/json")
+            assert response.json() == {"result": True, "errorCode": 0}
+        assert [row.learner_response for row in stored_interactions(attempt_12)] == ["b", "b"]
+
     def test_the_commit_endpoint_answers_refusals_in_scorm_terms(self, client, attempt_12):
         client.force_login(attempt_12.enrollment.user)
         url = commit_url(attempt_12)
@@ -644,3 +670,53 @@ class TestInteractions:
         entry = {"id": "q1", "weighting": "-2.123456789"}
         commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
         assert stored_interactions(attempt_2004)[0].weighting == Decimal("-2.1234568")
+
+
+QUERIES_ON_THE_ATTEMPT_PAGE = 13
+
+
+class TestReviewSite:
+    @pytest.fixture
+    def reviewer_client(self, client):
+        reviewer = UserFactory(email="robin@example.org")
+        add_to_reviewers(reviewer)
+        client.force_login(reviewer)
+        return client
+
+    def test_the_migration_lets_reviewers_read_interactions(self):
+        reviewers = Group.objects.get(name=REVIEWERS_GROUP)
+        assert reviewers.permissions.filter(codename="view_scorminteraction").exists()
+
+    def test_a_reviewer_reads_the_interactions_on_the_attempt_and_cannot_change_them(
+        self, reviewer_client, attempt_2004
+    ):
+        entry = {"id": "q1", "type": "choice", "learner_response": "patron_first",
+                 "result": "correct", "timestamp": "2026-12-03T10:15:03-05:00",
+                 "description": "Whom do you greet first?",
+                 "correct_responses": {"0": {"pattern": "patron_first"}}}  # fmt: skip
+        commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
+        url = reverse("admin:courses_scormattempt_change", args=[attempt_2004.pk])
+        html = reviewer_client.get(url).content.decode()
+        assert "Whom do you greet first?" in html
+        assert "12/03/2026 10:15:03 AM" in html
+        assert "patron_first" in html
+        # Shown, not a form: the inline's only inputs are the hidden keys Django adds.
+        fields = re.findall(r'<(input|textarea|select)[^>]*name="interactions-0-([a-z_]+)"', html)
+        assert sorted(fields) == [("input", "attempt"), ("input", "id")]
+        assert "Add another interaction" not in html
+        response = reviewer_client.post(url, {"interactions-TOTAL_FORMS": "0"})
+        assert response.status_code == 403
+        assert ScormInteraction.objects.get().learner_response == "patron_first"
+
+    def test_the_attempt_page_runs_the_same_queries_for_one_or_thirty_interactions(
+        self, reviewer_client, attempt_12, django_assert_num_queries
+    ):
+        url = reverse("admin:courses_scormattempt_change", args=[attempt_12.pk])
+        commit(attempt_12, 1, with_interactions(interaction_12(0)))
+        reviewer_client.get(url)  # the process's caches (content types) are then warm
+        with django_assert_num_queries(QUERIES_ON_THE_ATTEMPT_PAGE) as one:
+            assert reviewer_client.get(url).status_code == 200
+        commit(attempt_12, 2, with_interactions(*(interaction_12(n) for n in range(30))))
+        with django_assert_num_queries(len(one.captured_queries)):
+            html = reviewer_client.get(url).content.decode()
+        assert "question-30" in html
