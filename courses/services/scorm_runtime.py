@@ -247,7 +247,7 @@ def scorm_commit(
             interactions=interactions,
         )
         return outcome
-    # The frequent case: one UPDATE, no History row per heartbeat.
+    # No interactions: one UPDATE, no History row per heartbeat.
     applied = ScormAttempt.objects.filter(
         pk=attempt_id, enrollment__user=user, sequence__lt=sequence
     ).update(total_time_seconds=Greatest("total_time_seconds", Value(time_spent)), **changes)
