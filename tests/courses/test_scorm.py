@@ -501,7 +501,7 @@ class TestInteractions:
         )
         assert interaction.timestamp_text == "2026-12-03T10:15:03.5-05:00"
 
-    def test_a_timestamp_without_a_zone_is_taken_in_kentuckys_time_zone(self, attempt_2004):
+    def test_a_timestamp_without_a_zone_is_taken_in_the_portals_time_zone(self, attempt_2004):
         entry = {"id": "q1", "type": "true-false", "timestamp": "2026-07-01T09:30:00"}
         commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
         (interaction,) = stored_interactions(attempt_2004)
