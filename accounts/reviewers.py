@@ -44,6 +44,7 @@ REVIEWER_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("courses", "quizattempt", ("view",)),
     ("courses", "scormpackage", ("add", "view")),
     ("courses", "scormattempt", ("view",)),
+    ("courses", "scorminteraction", ("view",)),
     ("courses", "livesession", ("add", "change", "delete", "view")),
     ("courses", "livesessionregistration", ("change", "view")),
     # The audit trail ("History" in the admin).

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.history_admin import ReadOnlyHistoryAdmin
@@ -23,6 +24,7 @@ from courses.models import (
     QuizChoice,
     QuizQuestion,
     ScormAttempt,
+    ScormInteraction,
     ScormPackage,
     ScormSco,
 )
@@ -324,9 +326,64 @@ class ScormPackageAdmin(ReadOnlyHistoryAdmin):
         return False
 
 
+class ScormInteractionInline(admin.TabularInline):
+    """The interactions the package reported, as the last commit that changed them carried
+    them; shown, never edited (the runtime alone writes them)."""
+
+    model = ScormInteraction
+    verbose_name = "interaction"
+    fields = (
+        "number",
+        "interaction_id",
+        "interaction_type",
+        "description",
+        "learner_response",
+        "correct",
+        "result",
+        "weighting",
+        "latency",
+        "time",
+        "objectives",
+    )
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("index",)
+
+    @admin.display(description="n")
+    def number(self, interaction: ScormInteraction) -> int:
+        return interaction.index
+
+    @admin.display(description="correct responses")
+    def correct(self, interaction: ScormInteraction) -> str:
+        return "; ".join(interaction.correct_responses)
+
+    @admin.display(description="time")
+    def time(self, interaction: ScormInteraction) -> str:
+        if interaction.timestamp is None:
+            return interaction.timestamp_text
+        return f"{timezone.localtime(interaction.timestamp):%m/%d/%Y %I:%M:%S %p}"
+
+    @admin.display(description="objectives")
+    def objectives(self, interaction: ScormInteraction) -> str:
+        return "; ".join(interaction.objective_ids)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ScormAttempt)
 class ScormAttemptAdmin(ReadOnlyHistoryAdmin):
     """What the player committed; written by the runtime only."""
+
+    inlines = [ScormInteractionInline]
 
     list_display = (
         "enrollment",

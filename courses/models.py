@@ -644,8 +644,17 @@ class ScormAttempt(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     last_commit_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    interactions_digest = models.CharField(
+        max_length=32, blank=True, editable=False,
+        help_text="Digest of the interactions last stored as rows; a commit that carries the "
+        "same ones writes none.",
+    )  # fmt: skip
+    interactions_sequence = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="Number of the commit whose interactions are stored as rows.",
+    )  # fmt: skip
 
-    history = HistoricalRecords(excluded_fields=["runtime_data"])
+    history = HistoricalRecords(excluded_fields=["runtime_data", "interactions_digest"])
 
     class Meta:
         ordering = ["-started_at"]
@@ -655,6 +664,47 @@ class ScormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} – {self.module.title}"
+
+
+class ScormInteraction(models.Model):
+    """One question or task the package reported (``cmi.interactions.n``), as the attempt's
+    last accepted commit carried it: SCORM 1.2 ``student_response`` and ``time`` are stored in
+    ``learner_response`` and ``timestamp_text`` with SCORM 2004's ``learner_response`` and
+    ``timestamp``. Written only by the runtime's commit (``scorm_commit``); never edited."""
+
+    attempt = models.ForeignKey(ScormAttempt, on_delete=models.CASCADE, related_name="interactions")
+    index = models.PositiveSmallIntegerField(help_text="n of cmi.interactions.n.")
+    interaction_id = models.CharField(max_length=4000)
+    interaction_type = models.CharField(max_length=20, blank=True)
+    description = models.CharField(max_length=250, blank=True)
+    learner_response = models.TextField(blank=True)
+    correct_responses = models.JSONField(default=list, blank=True)
+    result = models.CharField(max_length=30, blank=True)
+    weighting = models.DecimalField(max_digits=17, decimal_places=7, null=True, blank=True)
+    latency = models.CharField(max_length=30, blank=True)
+    timestamp_text = models.CharField(
+        max_length=30, blank=True, help_text="The time as the package reported it."
+    )
+    timestamp = models.DateTimeField(
+        null=True, blank=True, help_text="The SCORM 2004 timestamp, when it is a valid one."
+    )
+    objective_ids = models.JSONField(default=list, blank=True)
+    commit_sequence = models.PositiveIntegerField(
+        help_text="Number of the commit that stored this version."
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["attempt", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "index"], name="scorminteraction_one_per_index"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Not the attempt's name: the attempt's page lists its interactions by this text.
+        return f"Interaction {self.index}: {self.interaction_id[:60]}"
 
 
 # Letters and digits that cannot be mistaken for one another when read aloud or off a slide

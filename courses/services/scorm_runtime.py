@@ -2,7 +2,8 @@
 deciding completion from the committed data.
 
 The commit is the hot path (every few seconds for every learner playing), so it runs a fixed
-number of queries: one conditional update (see ``scorm_commit``).
+number of queries: one conditional update (see ``scorm_commit``), and one more, storing the
+interactions as rows, only when they changed since the last ones stored.
 Commits carry a sequence number; one not newer than the last accepted is refused, so an old
 commit replayed (or a second tab's stale one) never overwrites newer progress.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -25,6 +26,12 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from courses.models import CourseModule, Enrollment, ScormAttempt, ScormPackage, ScormSco
 from courses.services.modules import complete_module_for_enrollment
+from courses.services.scorm_interactions import (
+    InteractionRecord,
+    scorm_interactions_digest,
+    scorm_interactions_read,
+    scorm_interactions_store,
+)
 
 MAX_RUNTIME_DATA_CHARS = 256 * 1024
 
@@ -257,11 +264,21 @@ def scorm_commit(
     racing cannot put the older one last. A commit that is not applied is then explained (not
     yours, or older). The commit that completes the attempt takes the row lock and goes
     through History and the module's completion, once.
+
+    Interactions (``cmi.interactions``, see ``courses.services.scorm_interactions``) are also
+    stored as rows. The player sends the whole data model every time, so most commits carry the
+    same interactions as the one before: the ``UPDATE`` records their digest and answers whether
+    it changed, and only then are the rows written, in one more statement, after the
+    ``UPDATE`` has accepted the commit (a refused commit writes none). Two commits of one
+    attempt in flight at the same instant that both change the interactions could write their
+    rows in either order; the attempt's ``runtime_data`` is then still the newest, and the
+    next commit that changes them writes them all again.
     """
     rules = _rules_of_attempt(attempt_id)
     if not isinstance(cmi, dict) or len(str(cmi)) > MAX_RUNTIME_DATA_CHARS:
         raise ValidationError("The runtime data sent is not a SCORM data model or is too large.")
     outcome = scorm_outcome(rules=rules, cmi=cmi)
+    interactions = scorm_interactions_read(cmi)
     changes = {
         "sequence": sequence,
         "runtime_data": cmi,
@@ -274,15 +291,71 @@ def scorm_commit(
     }
     time_spent = max(int(total_time_seconds), 0)
     if outcome.complete:
-        _scorm_commit_completing(attempt_id=attempt_id, user=user, changes=changes, time=time_spent)
+        _scorm_commit_completing(
+            attempt_id=attempt_id,
+            user=user,
+            changes=changes,
+            time=time_spent,
+            interactions=interactions,
+        )
         return outcome
-    # The frequent case: one UPDATE, no History row per heartbeat.
+    if interactions:
+        _scorm_commit_with_interactions(
+            attempt_id=attempt_id,
+            user=user,
+            changes=changes,
+            time=time_spent,
+            interactions=interactions,
+        )
+        return outcome
+    # No interactions: one UPDATE, no History row per heartbeat.
     applied = ScormAttempt.objects.filter(
         pk=attempt_id, enrollment__user=user, sequence__lt=sequence
     ).update(total_time_seconds=Greatest("total_time_seconds", Value(time_spent)), **changes)
     if not applied:
         raise _why_not_applied(attempt_id=attempt_id, user=user, sequence=sequence)
     return outcome
+
+
+def _scorm_commit_with_interactions(
+    *,
+    attempt_id: int,
+    user: User,
+    changes: dict[str, Any],
+    time: int,
+    interactions: list[InteractionRecord],
+) -> None:
+    """The frequent ``UPDATE`` with the same conditions, which also records the interactions'
+    digest and returns the number of the commit whose interactions are stored: this one's when
+    the digest changed (written in raw SQL because Django's ``update()`` returns no values)."""
+    sequence = changes["sequence"]
+    digest = scorm_interactions_digest(interactions)
+    quote = connection.ops.quote_name
+    # SQLite (the embedded default of ``make run``) spells GREATEST as the two-argument MAX.
+    greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+    columns = [ScormAttempt._meta.get_field(name) for name in changes]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = (
+        f"UPDATE {quote(ScormAttempt._meta.db_table)} AS attempt SET {assignments}, "
+        f"total_time_seconds = {greatest}(attempt.total_time_seconds, %s), "
+        "interactions_sequence = CASE WHEN attempt.interactions_digest = %s "
+        "THEN attempt.interactions_sequence ELSE %s END, "
+        "interactions_digest = %s "
+        f"FROM {quote(Enrollment._meta.db_table)} AS enrollment "
+        "WHERE attempt.id = %s AND attempt.sequence < %s "
+        "AND enrollment.id = attempt.enrollment_id AND enrollment.user_id = %s "
+        # Unqualified: SQLite (`make run`) accepts no table name in RETURNING.
+        "RETURNING interactions_sequence"
+    )
+    params = [field.get_db_prep_save(changes[field.name], connection) for field in columns]
+    params += [time, digest, sequence, digest, attempt_id, sequence, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _why_not_applied(attempt_id=attempt_id, user=user, sequence=sequence)
+    if row[0] == sequence:
+        scorm_interactions_store(attempt_id=attempt_id, sequence=sequence, records=interactions)
 
 
 def _why_not_applied(*, attempt_id: int, user: User, sequence: int) -> ValidationError:
@@ -296,11 +369,17 @@ def _why_not_applied(*, attempt_id: int, user: User, sequence: int) -> Validatio
 
 @transaction.atomic
 def _scorm_commit_completing(
-    *, attempt_id: int, user: User, changes: dict[str, Any], time: int
+    *,
+    attempt_id: int,
+    user: User,
+    changes: dict[str, Any],
+    time: int,
+    interactions: list[InteractionRecord],
 ) -> None:
     """A commit whose data completes the attempt: under the row lock; the attempt's first
     completion is saved with History and, once every SCO of the module is complete,
-    completes the module, once."""
+    completes the module, once. Its interactions are stored under the same lock when they
+    changed."""
     attempt = (
         ScormAttempt.objects.select_for_update(of=("self",))
         .select_related("package", "enrollment", "module")
@@ -312,6 +391,14 @@ def _scorm_commit_completing(
     if changes["sequence"] <= attempt.sequence:
         raise _stale(changes["sequence"], attempt.sequence)
     changes["total_time_seconds"] = max(time, attempt.total_time_seconds)
+    if interactions:
+        digest = scorm_interactions_digest(interactions)
+        if digest != attempt.interactions_digest:
+            changes["interactions_digest"] = digest
+            changes["interactions_sequence"] = changes["sequence"]
+            scorm_interactions_store(
+                attempt_id=attempt.pk, sequence=changes["sequence"], records=interactions
+            )
     if attempt.completed_at is not None:
         ScormAttempt.objects.filter(pk=attempt.pk).update(**changes)
         return

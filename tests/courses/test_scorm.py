@@ -3,18 +3,29 @@ runtime's commits are the learner's own, in order, and the server decides comple
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from courses.models import CourseModule, Enrollment, ModuleCompletion, ScormAttempt, ScormPackage
+from accounts.reviewers import REVIEWERS_GROUP, add_to_reviewers
+from courses.models import (
+    CourseModule,
+    Enrollment,
+    ModuleCompletion,
+    ScormAttempt,
+    ScormInteraction,
+    ScormPackage,
+)
 from courses.services.scorm_packages import SCORM_ZIP_LIMITS, scorm_package_upload
 from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit, scorm_commit_key
 from notifications.models import OutboxMessage
@@ -331,6 +342,29 @@ class TestViews:
                 response = client.post(url, json.dumps(body), content_type="application/json")
             assert response.json() == {"result": True, "errorCode": 0}
 
+    def test_a_commit_that_changes_the_interactions_runs_one_query_more(
+        self, client, attempt_12, django_assert_num_queries
+    ):
+        client.force_login(attempt_12.enrollment.user)
+        url = commit_url(attempt_12)
+        client.post(url, json.dumps({"sequence": 1, "cmi": {}}), content_type="application/json")
+        answers = [("a",), ("a",), ("b",), ("b", "b"), ("b", "b")]
+        # Session, user, the conditional UPDATE (which also says whether the interactions
+        # changed), and only when they did, their rows in one INSERT … ON CONFLICT.
+        expected = [4, 3, 4, 4, 3]
+        for sequence, (responses, queries) in enumerate(
+            zip(answers, expected, strict=True), start=2
+        ):
+            cmi = with_interactions(
+                *(interaction_12(number, response) for number, response in enumerate(responses)),
+                lesson_location=str(sequence),
+            )
+            body = json.dumps({"sequence": sequence, "cmi": cmi})
+            with django_assert_num_queries(queries):
+                response = client.post(url, body, content_type="application/json")
+            assert response.json() == {"result": True, "errorCode": 0}
+        assert [row.learner_response for row in stored_interactions(attempt_12)] == ["b", "b"]
+
     def test_the_commit_endpoint_answers_refusals_in_scorm_terms(self, client, attempt_12):
         client.force_login(attempt_12.enrollment.user)
         url = commit_url(attempt_12)
@@ -386,3 +420,303 @@ class TestViews:
         assert 'title="Service in practice (SCORM package)"' in html
         assert "data-commit-url" in html and "scorm12.min.js" in html
         assert "<script>" not in html
+
+
+def interaction_12(number: int, response: str = "b", **fields) -> dict:
+    """A SCORM 1.2 interaction as scorm-again renders it (its lists as objects keyed "0")."""
+    return {
+        "id": f"question-{number + 1}",
+        "time": "10:15:03",
+        "type": "choice",
+        "weighting": "1",
+        "student_response": response,
+        "result": "correct" if response == "b" else "wrong",
+        "latency": "0000:00:12",
+        "objectives": {"0": {"id": "greeting"}},
+        "correct_responses": {"0": {"pattern": "b"}},
+        **fields,
+    }
+
+
+def with_interactions(*interactions: dict, **core) -> dict:
+    return {
+        "cmi": {
+            "core": {"lesson_status": "incomplete", **core},
+            "interactions": {str(number): entry for number, entry in enumerate(interactions)},
+        }
+    }
+
+
+def stored_interactions(attempt) -> list[ScormInteraction]:
+    return list(ScormInteraction.objects.filter(attempt=attempt).order_by("index"))
+
+
+class TestInteractions:
+    def test_scorm_12_interactions_are_stored_as_rows(self, attempt_12):
+        commit(attempt_12, 1, with_interactions(interaction_12(0), interaction_12(1, "c")))
+        first, second = stored_interactions(attempt_12)
+        assert (first.index, first.interaction_id, first.interaction_type) == (
+            0,
+            "question-1",
+            "choice",
+        )
+        assert (first.learner_response, first.result, first.weighting) == ("b", "correct", 1)
+        assert (first.latency, first.timestamp_text, first.timestamp) == (
+            "0000:00:12",
+            "10:15:03",
+            None,  # SCORM 1.2 gives a time of day without its date
+        )
+        assert (first.correct_responses, first.objective_ids) == (["b"], ["greeting"])
+        assert (second.interaction_id, second.learner_response, second.result) == (
+            "question-2",
+            "c",
+            "wrong",
+        )
+        assert first.commit_sequence == 1
+
+    def test_scorm_2004_interactions_are_stored_as_rows(self, attempt_2004):
+        cmi = {"cmi": {"completion_status": "incomplete", "interactions": {"0": {
+            "id": "urn:kdla:reference:question-1",
+            "type": "long-fill-in",
+            "objectives": {"0": {"id": "reference-interview"}, "1": {"id": "follow-up"}},
+            "timestamp": "2026-12-03T10:15:03.5-05:00",
+            "weighting": "0.5",
+            "learner_response": "Ask what the patron needs it for.",
+            "result": "incorrect",
+            "latency": "PT1M12S",
+            "description": "Which question opens a reference interview?",
+            "correct_responses": {"0": {"pattern": "{case_matters=false}What do you need?"}},
+        }}}}  # fmt: skip
+        commit(attempt_2004, 1, cmi)
+        (interaction,) = stored_interactions(attempt_2004)
+        assert interaction.interaction_id == "urn:kdla:reference:question-1"
+        assert (interaction.interaction_type, interaction.result) == ("long-fill-in", "incorrect")
+        assert interaction.description == "Which question opens a reference interview?"
+        assert interaction.learner_response == "Ask what the patron needs it for."
+        assert interaction.correct_responses == ["{case_matters=false}What do you need?"]
+        assert interaction.objective_ids == ["reference-interview", "follow-up"]
+        assert (interaction.weighting, interaction.latency) == (Decimal("0.5"), "PT1M12S")
+        assert interaction.timestamp == datetime.datetime(
+            2026, 12, 3, 15, 15, 3, 500000, tzinfo=datetime.UTC
+        )
+        assert interaction.timestamp_text == "2026-12-03T10:15:03.5-05:00"
+
+    def test_a_timestamp_without_a_zone_is_taken_in_the_portals_time_zone(self, attempt_2004):
+        entry = {"id": "q1", "type": "true-false", "timestamp": "2026-07-01T09:30:00"}
+        commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
+        (interaction,) = stored_interactions(attempt_2004)
+        assert interaction.timestamp == datetime.datetime(2026, 7, 1, 13, 30, tzinfo=datetime.UTC)
+
+    @pytest.mark.parametrize(
+        "cmi",
+        [
+            {"cmi": {"interactions": [interaction_12(0), interaction_12(1)]}},
+            {"cmi": {"interactions": {"childArray": [interaction_12(0), interaction_12(1)]}}},
+            {"interactions": {"0": interaction_12(0), "1": interaction_12(1), "_count": 2}},
+            {
+                "cmi.core.lesson_status": "incomplete",
+                "cmi.interactions.0.id": "question-1",
+                "cmi.interactions.0.student_response": "b",
+                "cmi.interactions.0.correct_responses.0.pattern": "b",
+                "cmi.interactions.1.id": "question-2",
+                "cmi.interactions.1.student_response": "b",
+                "cmi.interactions.1.correct_responses.0.pattern": "b",
+            },
+            {
+                "cmi": {
+                    "interactions": {
+                        "0": {
+                            "_id": "question-1",
+                            "_student_response": "b",
+                            "correct_responses": {"childArray": [{"_pattern": "b"}]},
+                        },
+                        "1": {
+                            "id": "question-2",
+                            "student_response": "b",
+                            "correct_responses": ["b"],
+                        },
+                    }
+                }
+            },
+        ],
+        ids=["list", "child-array", "no-cmi-level", "flattened", "without-to-json"],
+    )
+    def test_it_reads_every_form_scorm_again_renders_lists_in(self, attempt_12, cmi):
+        commit(attempt_12, 1, cmi)
+        rows = stored_interactions(attempt_12)
+        assert [(row.index, row.interaction_id) for row in rows] == [
+            (0, "question-1"),
+            (1, "question-2"),
+        ]
+        assert [(row.learner_response, row.correct_responses) for row in rows] == [
+            ("b", ["b"]),
+            ("b", ["b"]),
+        ]
+
+    def test_a_later_commit_updates_the_rows_instead_of_adding_more(self, attempt_12):
+        commit(attempt_12, 1, with_interactions(interaction_12(0, "a")))
+        first_row = stored_interactions(attempt_12)[0]
+        commit(attempt_12, 2, with_interactions(interaction_12(0, "b"), interaction_12(1)))
+        rows = stored_interactions(attempt_12)
+        assert [(row.index, row.learner_response, row.commit_sequence) for row in rows] == [
+            (0, "b", 2),
+            (1, "b", 2),
+        ]
+        assert rows[0].pk == first_row.pk
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.sequence, attempt.interactions_sequence) == (2, 2)
+
+    def test_a_commit_with_the_same_interactions_rewrites_nothing(self, attempt_12):
+        commit(attempt_12, 1, with_interactions(interaction_12(0)))
+        commit(attempt_12, 2, with_interactions(interaction_12(0), lesson_location="3"))
+        (row,) = stored_interactions(attempt_12)
+        assert row.commit_sequence == 1
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.sequence, attempt.interactions_sequence) == (2, 1)
+        assert attempt.runtime_data["cmi"]["core"]["lesson_location"] == "3"
+
+    def test_a_stale_commit_writes_no_interactions(self, attempt_12):
+        commit(attempt_12, 5, with_interactions(interaction_12(0, "b")))
+        for cmi in (
+            with_interactions(interaction_12(0, "a"), interaction_12(1, "a")),
+            with_interactions(interaction_12(0, "a"), lesson_status="passed"),
+        ):
+            with pytest.raises(ValidationError, match="Commit 4 is older than commit 5"):
+                commit(attempt_12, 4, cmi)
+        (row,) = stored_interactions(attempt_12)
+        assert (row.learner_response, row.commit_sequence) == ("b", 5)
+        assert ScormAttempt.objects.get().interactions_sequence == 5
+
+    @pytest.mark.parametrize("lesson_status", ["incomplete", "passed"])
+    def test_someone_elses_attempt_is_refused_and_no_interaction_stored(
+        self, attempt_12, lesson_status
+    ):
+        for sequence in (1, 2):  # before and after the package's rules are kept
+            with pytest.raises(ValidationError, match="This SCORM attempt is not yours"):
+                scorm_commit(
+                    attempt_id=attempt_12.pk,
+                    user=UserFactory(),
+                    sequence=sequence,
+                    cmi=with_interactions(interaction_12(0), lesson_status=lesson_status),
+                )
+        assert not ScormInteraction.objects.exists()
+        attempt = ScormAttempt.objects.get()
+        assert (attempt.sequence, attempt.interactions_digest) == (0, "")
+
+    def test_the_completing_commit_stores_its_interactions_once(self, attempt_12):
+        commit(attempt_12, 1, with_interactions(interaction_12(0), lesson_status="passed"))
+        commit(attempt_12, 2, with_interactions(interaction_12(0), interaction_12(1, "c"),
+                                                lesson_status="passed"))  # fmt: skip
+        rows = stored_interactions(attempt_12)
+        assert [(row.interaction_id, row.commit_sequence) for row in rows] == [
+            ("question-1", 2),
+            ("question-2", 2),
+        ]
+        assert course_completed(attempt_12)
+        assert ScormAttempt.history.filter(interactions_sequence=1).exists()
+
+    def test_malformed_entries_are_left_out_and_the_rest_kept(self, attempt_12):
+        cmi = {"cmi": {"core": {"lesson_location": "2"}, "interactions": {
+            "0": "not an object",
+            "1": {"type": "choice", "student_response": "b"},  # no id
+            "2": {"id": "   "},
+            "x": {"id": "not-an-index"},
+            "250": {"id": "beyond-the-limit"},
+            "3": {
+                "id": " question-4 ",
+                "type": "essay",
+                "student_response": {"nested": "object"},
+                "result": True,
+                "weighting": "heavy",
+                "time": "yesterday",
+                "latency": ["a list"],
+                "objectives": "not a list",
+                "correct_responses": {"0": {"pattern": None}, "1": 7},
+            },
+        }}}  # fmt: skip
+        commit(attempt_12, 1, cmi)
+        (row,) = stored_interactions(attempt_12)
+        assert (row.index, row.interaction_id, row.interaction_type) == (3, "question-4", "")
+        assert (row.learner_response, row.result, row.weighting, row.latency) == ("", "", None, "")
+        assert (row.timestamp_text, row.timestamp) == ("yesterday", None)
+        assert (row.objective_ids, row.correct_responses) == ([], ["", "7"])
+        assert ScormAttempt.objects.get().sequence == 1  # the commit itself was applied
+
+    def test_oversize_values_are_clipped_to_scorms_limits(self, attempt_2004):
+        entry = {
+            "id": "i" * 5000,
+            "type": "choice",
+            "description": "d" * 300,
+            "learner_response": "r" * 5000,
+            "result": "1" * 40,
+            "weighting": "9999999999.99999999",  # rounds up past real(10,7)
+            "objectives": [{"id": f"objective-{number}"} for number in range(15)],
+            "correct_responses": [{"pattern": "p" * 5000} for _ in range(15)],
+        }
+        interactions = {str(number): {"id": f"q{number}"} for number in range(300)}
+        interactions["0"] = entry
+        commit(attempt_2004, 1, {"cmi": {"interactions": interactions}})
+        rows = stored_interactions(attempt_2004)
+        assert len(rows) == 250
+        assert rows[-1].index == 249
+        first = rows[0]
+        assert (len(first.interaction_id), len(first.description)) == (4000, 250)
+        assert (len(first.learner_response), len(first.result)) == (4000, 30)
+        assert first.weighting is None
+        assert len(first.objective_ids) == len(first.correct_responses) == 10
+        assert {len(pattern) for pattern in first.correct_responses} == {4000}
+
+    def test_a_weighting_is_kept_to_seven_places(self, attempt_2004):
+        entry = {"id": "q1", "weighting": "-2.123456789"}
+        commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
+        assert stored_interactions(attempt_2004)[0].weighting == Decimal("-2.1234568")
+
+
+QUERIES_ON_THE_ATTEMPT_PAGE = 16
+
+
+class TestReviewSite:
+    @pytest.fixture
+    def reviewer_client(self, client):
+        reviewer = UserFactory(email="robin@example.org")
+        add_to_reviewers(reviewer)
+        client.force_login(reviewer)
+        return client
+
+    def test_the_migration_lets_reviewers_read_interactions(self):
+        reviewers = Group.objects.get(name=REVIEWERS_GROUP)
+        assert reviewers.permissions.filter(codename="view_scorminteraction").exists()
+
+    def test_a_reviewer_reads_the_interactions_on_the_attempt_and_cannot_change_them(
+        self, reviewer_client, attempt_2004
+    ):
+        entry = {"id": "q1", "type": "choice", "learner_response": "patron_first",
+                 "result": "correct", "timestamp": "2026-12-03T10:15:03-05:00",
+                 "description": "Whom do you greet first?",
+                 "correct_responses": {"0": {"pattern": "patron_first"}}}  # fmt: skip
+        commit(attempt_2004, 1, {"cmi": {"interactions": {"0": entry}}})
+        url = reverse("admin:courses_scormattempt_change", args=[attempt_2004.pk])
+        html = reviewer_client.get(url).content.decode()
+        assert "Whom do you greet first?" in html
+        assert "12/03/2026 10:15:03 AM" in html
+        assert "patron_first" in html
+        # Shown, not a form: the inline's only inputs are the hidden keys Django adds.
+        fields = re.findall(r'<(input|textarea|select)[^>]*name="interactions-0-([a-z_]+)"', html)
+        assert sorted(fields) == [("input", "attempt"), ("input", "id")]
+        assert "Add another interaction" not in html
+        response = reviewer_client.post(url, {"interactions-TOTAL_FORMS": "0"})
+        assert response.status_code == 403
+        assert ScormInteraction.objects.get().learner_response == "patron_first"
+
+    def test_the_attempt_page_runs_the_same_queries_for_one_or_thirty_interactions(
+        self, reviewer_client, attempt_12, django_assert_num_queries
+    ):
+        url = reverse("admin:courses_scormattempt_change", args=[attempt_12.pk])
+        commit(attempt_12, 1, with_interactions(interaction_12(0)))
+        reviewer_client.get(url)  # the process's caches (content types) are then warm
+        with django_assert_num_queries(QUERIES_ON_THE_ATTEMPT_PAGE) as one:
+            assert reviewer_client.get(url).status_code == 200
+        commit(attempt_12, 2, with_interactions(*(interaction_12(n) for n in range(30))))
+        with django_assert_num_queries(len(one.captured_queries)):
+            html = reviewer_client.get(url).content.decode()
+        assert "question-30" in html

@@ -3,11 +3,13 @@ review site; a staff member plays them through, leaving halfway and coming back,
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.reviewers import add_to_reviewers
-from courses.models import CourseModule, Enrollment, ScormAttempt
+from courses.models import CourseModule, Enrollment, ScormAttempt, ScormInteraction
 from tests.e2e.accessibility import assert_accessible, visit
 from tests.factories import PASSWORD, CourseFactory, UserFactory
 from tests.fixtures.scorm_packages import scorm_package_zip, scorm_two_sco_zip
@@ -111,6 +113,28 @@ def test_a_learner_plays_scorm_2004_and_12_packages_through(
     assert attempts[modern.pk].completion_status == "completed"
     assert attempts[modern.pk].success_status == "passed"
     assert attempts[classic.pk].lesson_status == "passed"
+    # The check question, as scorm-again committed it, stored as a row of each attempt.
+    stored = {
+        row.attempt_id: row
+        for row in ScormInteraction.objects.filter(attempt__in=attempts.values())
+    }
+    for attempt, response_time in (
+        (attempts[modern.pk], "2026-12-03T10:15:03.0-05:00"),
+        (attempts[classic.pk], "10:15:03"),
+    ):
+        row = stored[attempt.pk]
+        assert (row.index, row.interaction_id, row.interaction_type) == (
+            0,
+            "follow-through",
+            "choice",
+        )
+        assert (row.learner_response, row.result) == ("check_back", "correct")
+        assert (row.correct_responses, row.objective_ids) == (["check_back"], ["service"])
+        assert (row.weighting, row.timestamp_text) == (1, response_time)
+    assert stored[attempts[modern.pk].pk].description == "How do you follow through?"
+    assert stored[attempts[modern.pk].pk].timestamp == datetime.datetime(
+        2026, 12, 3, 15, 15, 3, tzinfo=datetime.UTC
+    )
     context.close()
 
 
