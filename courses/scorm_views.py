@@ -121,6 +121,9 @@ def _refusal(message: str, status: int) -> JsonResponse:
 def scorm_commit_view(request: HttpRequest, pk: int) -> JsonResponse:
     if not scorm_commit_key_valid(attempt_id=pk, user=request.user, key=request.GET.get("key", "")):
         return _refusal("This SCORM attempt is not yours, or it does not exist.", 403)
+    if b"\\u0000" in request.body:
+        # PostgreSQL stores no NUL character in JSON; no SCORM value needs one.
+        return _refusal("The commit holds a NUL character (\\u0000), which SCORM data cannot.", 400)
     try:
         body = json.loads(request.body)
         sequence = int(body["sequence"])

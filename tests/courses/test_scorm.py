@@ -327,6 +327,20 @@ class TestViews:
             )
         assert ScormAttempt.objects.get().sequence == 0
 
+    def test_a_commit_with_a_nul_character_is_refused_and_nothing_is_stored(
+        self, client, attempt_12
+    ):
+        client.force_login(attempt_12.enrollment.user)
+        body = json.dumps({"sequence": 1, "cmi": {"suspend_data": "page\u00003"}})
+        assert "\\u0000" in body
+        response = client.post(commit_url(attempt_12), body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["message"] == (
+            "The commit holds a NUL character (\\u0000), which SCORM data cannot."
+        )
+        attempt_12.refresh_from_db()
+        assert (attempt_12.sequence, attempt_12.runtime_data) == (0, {})
+
     def test_the_commit_endpoint_runs_a_fixed_number_of_queries(
         self, client, attempt_12, django_assert_num_queries
     ):
