@@ -31,6 +31,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -115,27 +116,48 @@ def scorm_interactions_store(
     *, attempt_id: int, sequence: int, records: list[InteractionRecord]
 ) -> None:
     """Writes the records as the attempt's rows in one statement: an index already stored is
-    updated, a new one added (``INSERT … ON CONFLICT (attempt, index) DO UPDATE``). Rows of
-    indexes the commit no longer carries are kept."""
+    updated, a new one added, rows of indexes the commit no longer carries are kept.
+
+    ``INSERT … ON CONFLICT (attempt, index) DO UPDATE … WHERE stored.commit_sequence <
+    EXCLUDED.commit_sequence``: a row is only ever replaced by a newer commit's, so two commits
+    of one attempt in flight at once cannot leave the older one's interactions last. Written
+    in SQL because ``bulk_create(update_conflicts=True)`` takes no condition; PostgreSQL and
+    SQLite (``make run``) both accept it."""
+    if not records:
+        return
     now = timezone.now()
-    ScormInteraction.objects.bulk_create(
-        [
-            ScormInteraction(
-                attempt_id=attempt_id,
-                commit_sequence=sequence,
-                recorded_at=now,
-                **{
-                    name: list(value) if isinstance(value, tuple) else value
-                    for name, value in zip(RECORD_FIELDS, astuple(record), strict=True)
-                },
-            )
-            for record in records
-        ],
-        update_conflicts=True,
-        unique_fields=["attempt", "index"],
-        update_fields=[name for name in RECORD_FIELDS if name != "index"]
-        + ["commit_sequence", "recorded_at"],
+    rows = [
+        ScormInteraction(
+            attempt_id=attempt_id,
+            commit_sequence=sequence,
+            recorded_at=now,
+            **{
+                name: list(value) if isinstance(value, tuple) else value
+                for name, value in zip(RECORD_FIELDS, astuple(record), strict=True)
+            },
+        )
+        for record in records
+    ]
+    opts = ScormInteraction._meta
+    columns = [field for field in opts.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    names = [quote(field.column) for field in columns]
+    keys = {quote(opts.get_field("attempt").column), quote(opts.get_field("index").column)}
+    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([one_row] * len(rows))} "
+        f"ON CONFLICT ({', '.join(sorted(keys))}) DO UPDATE SET "
+        + ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name not in keys)
+        + f" WHERE {table}.{quote('commit_sequence')} < EXCLUDED.{quote('commit_sequence')}"
     )
+    params = [
+        field.get_db_prep_save(getattr(row, field.attname), connection)
+        for row in rows
+        for field in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _interactions_node(cmi: dict[str, Any]) -> Any:

@@ -269,10 +269,9 @@ def scorm_commit(
     stored as rows. The player sends the whole data model every time, so most commits carry the
     same interactions as the one before: the ``UPDATE`` records their digest and answers whether
     it changed, and only then are the rows written, in one more statement, after the
-    ``UPDATE`` has accepted the commit (a refused commit writes none). Two commits of one
-    attempt in flight at the same instant that both change the interactions could write their
-    rows in either order; the attempt's ``runtime_data`` is then still the newest, and the
-    next commit that changes them writes them all again.
+    ``UPDATE`` has accepted the commit (a refused commit writes none). A stored row is replaced
+    only by a newer commit's, so two commits of one attempt in flight at the same instant leave
+    the newer one's interactions (``scorm_interactions_store``).
     """
     rules = _rules_of_attempt(attempt_id)
     if not isinstance(cmi, dict) or len(str(cmi)) > MAX_RUNTIME_DATA_CHARS:

@@ -26,6 +26,7 @@ from courses.models import (
     ScormInteraction,
     ScormPackage,
 )
+from courses.services.scorm_interactions import scorm_interactions_read, scorm_interactions_store
 from courses.services.scorm_packages import SCORM_ZIP_LIMITS, scorm_package_upload
 from courses.services.scorm_runtime import scorm_attempt_launch, scorm_commit, scorm_commit_key
 from notifications.models import OutboxMessage
@@ -600,6 +601,38 @@ class TestInteractions:
         (row,) = stored_interactions(attempt_12)
         assert (row.learner_response, row.commit_sequence) == ("b", 5)
         assert ScormAttempt.objects.get().interactions_sequence == 5
+
+    def test_an_older_commits_rows_written_late_never_replace_a_newer_commits(self, attempt_12):
+        # Two commits in flight at once: the newer one's rows land first, the older one's
+        # statement after it. Only a newer commit replaces a row.
+        scorm_interactions_store(
+            attempt_id=attempt_12.pk,
+            sequence=7,
+            records=scorm_interactions_read(with_interactions(interaction_12(0, "b"))),
+        )
+        scorm_interactions_store(
+            attempt_id=attempt_12.pk,
+            sequence=6,
+            records=scorm_interactions_read(
+                with_interactions(interaction_12(0, "a"), interaction_12(1, "a"))
+            ),
+        )
+        rows = stored_interactions(attempt_12)
+        assert [(row.index, row.learner_response, row.commit_sequence) for row in rows] == [
+            (0, "b", 7),
+            (1, "a", 6),  # an index the newer commit did not carry yet is still added
+        ]
+        scorm_interactions_store(
+            attempt_id=attempt_12.pk,
+            sequence=8,
+            records=scorm_interactions_read(with_interactions(interaction_12(0, "c"))),
+        )
+        assert [
+            (row.learner_response, row.commit_sequence) for row in stored_interactions(attempt_12)
+        ] == [
+            ("c", 8),
+            ("a", 6),
+        ]
 
     @pytest.mark.parametrize("lesson_status", ["incomplete", "passed"])
     def test_someone_elses_attempt_is_refused_and_no_interaction_stored(
