@@ -92,17 +92,17 @@ class NameChangeRequestAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
 
     change_form_template = "admin/certificates/namechangerequest/change_form.html"
     list_display = ("current_name", "new_name", "requested", "status")
-    list_filter = ("status", "requested_at")
+    list_filter = ("status", "submitted_at")
     list_select_related = ("user",)
     search_fields = ("current_name", "new_first_name", "new_last_name", "user__email")
-    ordering = ("-requested_at", "-pk")
+    ordering = ("-submitted_at", "-pk")
     fields = (
         "user",
         "current_name",
         "new_first_name",
         "new_last_name",
         "proof_name",
-        "requested_at",
+        "submitted_at",
         "status",
         "reviewer_note",
         "decided_by",
@@ -110,9 +110,9 @@ class NameChangeRequestAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="requested", ordering="requested_at")
+    @admin.display(description="requested", ordering="submitted_at")
     def requested(self, name_change: NameChangeRequest) -> str:
-        return us_date(name_change.requested_at)
+        return us_date(name_change.submitted_at)
 
     def change_view(
         self,

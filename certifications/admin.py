@@ -312,7 +312,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
 
     pending_status = ExternalFile.Status.PENDING
     queue_title = "Files awaiting review"
-    received_field = "uploaded_at"
+    received_field = "submitted_at"
     file_url_name = "external_file_download"
 
     change_form_template = "admin/certifications/externalfile/review_form.html"
@@ -353,7 +353,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         credential_type_filter("registration__credential_type"),
         "registration__user__library",
         county_filter("registration__user__library__county"),
-        "uploaded_at",
+        "submitted_at",
         "decided_at",
     )
     search_fields = (
@@ -372,13 +372,13 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     def file_name(self, external_file: ExternalFile) -> str:
         return external_file.description or external_file.original_name
 
-    @admin.display(description="uploaded", ordering="uploaded_at")
+    @admin.display(description="uploaded", ordering="submitted_at")
     def uploaded(self, external_file: ExternalFile) -> str:
-        return us_datetime(external_file.uploaded_at)
+        return us_datetime(external_file.submitted_at)
 
-    @admin.display(description="age in days", ordering="uploaded_at")
+    @admin.display(description="age in days", ordering="submitted_at")
     def age_in_days(self, external_file: ExternalFile) -> int:
-        return days_since(external_file.uploaded_at)
+        return days_since(external_file.submitted_at)
 
     def stored_file(self, external_file: ExternalFile) -> tuple[str, str]:
         return external_file.original_name, external_file.content_type
@@ -428,7 +428,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.action(description="Approve selected", permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         approved, skipped = 0, []
-        for external_file in queryset.order_by("uploaded_at", "pk"):
+        for external_file in queryset.order_by("submitted_at", "pk"):
             try:
                 external_file_approve(external_file=external_file, reviewer=request.user)
             except ValidationError as error:

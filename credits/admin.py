@@ -58,7 +58,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
 
     pending_status = CreditRequest.Status.PENDING
     queue_title = "Credit requests awaiting review"
-    received_field = "requested_at"
+    received_field = "submitted_at"
     file_url_name = "credit_request_documentation"
 
     change_form_template = "admin/credits/creditrequest/review_form.html"
@@ -82,7 +82,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         credential_type_filter("registration__credential_type"),
         "user__library",
         county_filter("user__library__county"),
-        "requested_at",
+        "submitted_at",
         "activity_date",
         "decided_at",
     )
@@ -106,24 +106,24 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         "request_date",
         "status",
         "approved_credits",
-        "notes",
+        "reviewer_note",
         "decided_by",
         "decided",
     )
     show_full_result_count = False
     actions = ["approve_selected"]
 
-    @admin.display(description="request date", ordering="requested_at")
+    @admin.display(description="request date", ordering="submitted_at")
     def request_date(self, credit_request: CreditRequest) -> str:
-        return us_date(credit_request.requested_at)
+        return us_date(credit_request.submitted_at)
 
     @admin.display(description="activity date")
     def activity(self, credit_request: CreditRequest) -> str:
         return us_date(credit_request.activity_date)
 
-    @admin.display(description="age in days", ordering="requested_at")
+    @admin.display(description="age in days", ordering="submitted_at")
     def age_in_days(self, credit_request: CreditRequest) -> int:
-        return days_since(credit_request.requested_at)
+        return days_since(credit_request.submitted_at)
 
     @admin.display(description="cycle still needs")
     def still_needed(self, credit_request: CreditRequest) -> Decimal:
@@ -226,7 +226,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.action(description="Approve selected (all requested credits)", permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         approved, skipped = 0, []
-        for credit_request in queryset.order_by("requested_at", "pk"):
+        for credit_request in queryset.order_by("submitted_at", "pk"):
             if credit_request.status != CreditRequest.Status.PENDING:
                 skipped.append(f"“{credit_request.course}” was already decided.")
                 continue

@@ -108,13 +108,15 @@ def credit_request_decide(
     status = decision_status_for(
         approved_credits=credits, requested_credits=locked.requested_credits
     )
-    locked.notes = _checked_note(status=status, note=note)
+    locked.reviewer_note = _checked_note(status=status, note=note)
     locked.status = status
     locked.approved_credits = credits
     locked.decided_by = reviewer
     locked.decided_at = timezone.now()
     locked._history_user = reviewer
-    locked.save(update_fields=["status", "approved_credits", "notes", "decided_by", "decided_at"])
+    locked.save(
+        update_fields=["status", "approved_credits", "reviewer_note", "decided_by", "decided_at"]
+    )
     registrations_refresh_earned(registration_ids=[locked.registration_id])
     _queue_decision_email(credit_request_id=locked.pk)
     return locked

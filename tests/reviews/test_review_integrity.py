@@ -95,7 +95,7 @@ def test_an_old_version_cannot_be_posted_back(client, signed_in):
     for row, old_fields in [
         (registration, {"status": "ACTIVE"}),
         (external_file, {"status": "PENDING", "reviewer_note": ""}),
-        (credit_request, {"status": "APPROVED", "approved_credits": "5", "notes": ""}),
+        (credit_request, {"status": "APPROVED", "approved_credits": "5", "reviewer_note": ""}),
     ]:
         url = history_version_url(row)
         assert client.get(url).status_code == 200  # still there to read
