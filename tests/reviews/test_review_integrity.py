@@ -13,12 +13,12 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.reviewers import OWN_SUBMISSION_REFUSED
 from certifications.models import ExternalFile, Registration
 from certifications.services.reviews import external_file_reject
 from courses.models import AsyncCompletion, CourseApprovalRequest
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
+from review.decisions import OWN_SUBMISSION_REFUSED
 from tests.asynchronous.factories import (
     AsyncCompletionFactory,
     CourseApprovalRequestFactory,
