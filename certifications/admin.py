@@ -29,14 +29,6 @@ from certifications.models import (
     ExternalFile,
     Registration,
 )
-from certifications.review_admin import (
-    PENDING_QUERY,
-    ReviewQueueAdminMixin,
-    days_since,
-    refusal_text,
-    us_date,
-    us_datetime,
-)
 from certifications.services.earned import (
     earned_refresh_for_credential_type,
     earned_refresh_for_people,
@@ -45,6 +37,13 @@ from certifications.services.extensions import extension_refusal, registration_e
 from certifications.services.reviews import external_file_approve, external_file_reject
 from documents.upload_checks import check_document_upload
 from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_queue import (
+    PENDING_QUERY,
+    ReviewQueueAdminMixin,
+    refusal_text,
+    us_date,
+    us_datetime,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -310,9 +309,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every uploaded file; "Files awaiting review" is this list filtered to pending files,
     oldest first."""
 
-    pending_status = ExternalFile.Status.PENDING
     queue_title = "Files awaiting review"
-    received_field = "submitted_at"
     file_url_name = "external_file_download"
 
     change_form_template = "admin/certifications/externalfile/review_form.html"
@@ -375,10 +372,6 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="uploaded", ordering="submitted_at")
     def uploaded(self, external_file: ExternalFile) -> str:
         return us_datetime(external_file.submitted_at)
-
-    @admin.display(description="age in days", ordering="submitted_at")
-    def age_in_days(self, external_file: ExternalFile) -> int:
-        return days_since(external_file.submitted_at)
 
     def stored_file(self, external_file: ExternalFile) -> tuple[str, str]:
         return external_file.original_name, external_file.content_type

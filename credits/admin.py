@@ -23,16 +23,10 @@ from django.urls import reverse
 from accounts.admin import county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from certifications.admin import credential_type_filter
-from certifications.review_admin import (
-    PENDING_QUERY,
-    ReviewQueueAdminMixin,
-    days_since,
-    refusal_text,
-    us_date,
-)
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
 from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_queue import PENDING_QUERY, ReviewQueueAdminMixin, refusal_text, us_date
 
 
 class DecisionForm(forms.Form):
@@ -56,9 +50,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every credit request; "Credit requests awaiting review" is this list filtered to
     pending requests, oldest first."""
 
-    pending_status = CreditRequest.Status.PENDING
     queue_title = "Credit requests awaiting review"
-    received_field = "submitted_at"
     file_url_name = "credit_request_documentation"
 
     change_form_template = "admin/credits/creditrequest/review_form.html"
@@ -120,10 +112,6 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.display(description="activity date")
     def activity(self, credit_request: CreditRequest) -> str:
         return us_date(credit_request.activity_date)
-
-    @admin.display(description="age in days", ordering="submitted_at")
-    def age_in_days(self, credit_request: CreditRequest) -> int:
-        return days_since(credit_request.submitted_at)
 
     @admin.display(description="cycle still needs")
     def still_needed(self, credit_request: CreditRequest) -> Decimal:
