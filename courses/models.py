@@ -142,6 +142,7 @@ def completion_proof_path(instance: "AsyncCompletion", filename: str) -> str:
     return _private_upload_path("async-proofs", filename)
 
 
+# The asynchronous submissions' statuses are the shared ones (review.models).
 AsyncReviewStatus = ReviewStatus
 
 
