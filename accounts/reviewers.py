@@ -6,7 +6,6 @@ not superusers: passwords, groups and the scheduled-job settings stay with admin
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import User
@@ -94,16 +93,3 @@ def add_to_reviewers(user: User) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-
-
-OWN_SUBMISSION_REFUSED = (
-    "You cannot decide your own submission. Another reviewer has to decide it, so that "
-    "every decision is checked by someone other than the person it is about."
-)
-
-
-def refuse_own_submission(*, reviewer: User, owner_id: int) -> None:
-    """Nobody decides their own file, credit request or asynchronous course (reviewers are
-    library staff too, and superusers are no exception)."""
-    if reviewer.pk == owner_id:
-        raise ValidationError(OWN_SUBMISSION_REFUSED)

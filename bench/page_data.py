@@ -119,7 +119,7 @@ def _long_history(user: User, *, today: datetime.date, size: int) -> None:
             activity_date=today - datetime.timedelta(days=400 - number),
             requested="2",
             approved=[None, "2", "1.5", "0"][number % 4],
-            notes="" if number % 4 == 0 else "Reviewed by KDLA",
+            reviewer_note="" if number % 4 == 0 else "Reviewed by KDLA",
             course=f"Regional workshop {number + 1}",
         )
     application = credential_register(user=user, credential_type=kdla_credential(INITIAL))

@@ -282,10 +282,13 @@ def _insert_files(*, today: datetime.date) -> None:
     through = CredentialType.required_document_types.through._meta.db_table
     select = f"""
         INSERT INTO {files} (registration_id, document_type_id, description, file, original_name,
-            content_type, size, uploaded_at, uploaded_by_id, status, reviewer_note, decided_at)
+            content_type, size, uploaded_at, uploaded_by_id, status, reviewer_note, decided_at,
+            decided_by_id)
         SELECT r.id, d.documenttype_id, 'Signed application', 'external-files/scale.pdf',
             'application.pdf', 'application/pdf', 48000, %s::timestamptz
-            - ((r.id %% 20) * interval '1 day'), r.user_id, %s, %s, %s
+            - ((r.id %% 20) * interval '1 day'), r.user_id, %s, %s, %s,
+            -- A decided file names its reviewer (a database constraint): the first account.
+            CASE WHEN %s THEN (SELECT min(id) FROM accounts_user) END
         FROM {registrations} r JOIN {through} d ON d.credentialtype_id = r.credential_type_id
         WHERE r.status = %s AND r.upload_due_on IS NOT NULL
     """
@@ -293,7 +296,7 @@ def _insert_files(*, today: datetime.date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             select,
-            [now, ExternalFile.Status.PENDING, "", None, Registration.Status.PENDING_REVIEW],
+            [now, ExternalFile.Status.PENDING, "", None, False, Registration.Status.PENDING_REVIEW],
         )
         cursor.execute(
             select + " AND r.id %% 5 = 0",
@@ -302,6 +305,7 @@ def _insert_files(*, today: datetime.date) -> None:
                 ExternalFile.Status.REJECTED,
                 "Please sign the form.",
                 now,
+                True,
                 Registration.Status.ACTIVE,
             ],
         )

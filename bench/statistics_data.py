@@ -49,7 +49,8 @@ def seed_statistics_activity(*, today: datetime.date) -> None:
             """
             INSERT INTO credits_creditrequest (user_id, registration_id, activity_date, course,
                 description, requested_credits, approved_credits, status, notes, documentation,
-                documentation_name, documentation_content_type, requested_at, decided_at)
+                documentation_name, documentation_content_type, requested_at, decided_at,
+                decided_by_id)
             SELECT r.user_id, r.id, GREATEST(r.cycle_start, %(today)s::date - (r.id %% 1500)::int),
                 'Kentucky Library Association conference', 'Sessions attended', 3,
                 CASE WHEN r.id %% 10 = 0 THEN NULL WHEN r.id %% 10 = 1 THEN 1.5 ELSE 3 END,
@@ -58,7 +59,9 @@ def seed_statistics_activity(*, today: datetime.date) -> None:
                 '', 'credit-documentation/scale.pdf', 'certificate.pdf', 'application/pdf',
                 %(noon)s::timestamptz - ((r.id %% 360) * interval '1 day'),
                 CASE WHEN r.id %% 10 = 0 THEN NULL ELSE %(noon)s::timestamptz
-                     - ((r.id %% 360) * interval '1 day') + ((r.id %% 21) * interval '1 day') END
+                     - ((r.id %% 360) * interval '1 day') + ((r.id %% 21) * interval '1 day') END,
+                -- A decided request names its reviewer (a database constraint): the first account.
+                CASE WHEN r.id %% 10 <> 0 THEN (SELECT min(id) FROM accounts_user) END
             FROM certifications_registration r
             JOIN accounts_user u ON u.id = r.user_id
             JOIN certifications_credentialtype ct ON ct.id = r.credential_type_id
@@ -73,13 +76,14 @@ def seed_statistics_activity(*, today: datetime.date) -> None:
             """
             INSERT INTO courses_asynccompletion (user_id, registration_id, provider_id,
                 course_title, completed_on, hours, proof, proof_name, proof_content_type, status,
-                reviewer_note, submitted_at, decided_at)
+                reviewer_note, submitted_at, decided_at, decided_by_id)
             SELECT r.user_id, r.id, (SELECT min(id) FROM courses_provider
                                      WHERE is_approved_async_source),
                 'Serving Teens Online', %(today)s::date - (r.id %% 1500)::int, 10,
                 'completion-proofs/scale.pdf', 'proof.pdf', 'application/pdf', 'APPROVED', '',
                 %(noon)s::timestamptz - ((r.id %% 300) * interval '1 day'),
-                %(noon)s::timestamptz - ((r.id %% 300) * interval '1 day') + interval '3 days'
+                %(noon)s::timestamptz - ((r.id %% 300) * interval '1 day') + interval '3 days',
+                (SELECT min(id) FROM accounts_user)
             FROM certifications_registration r
             JOIN accounts_user u ON u.id = r.user_id
             JOIN certifications_credentialtype ct ON ct.id = r.credential_type_id

@@ -16,8 +16,8 @@ from certificates.forms import RevocationForm
 from certificates.models import Certificate, NameChangeRequest
 from certificates.name_changes import name_change_approve, name_change_reject
 from certificates.services import certificate_revoke
-from certifications.review_admin import refusal_text, us_date
 from review.admin_decisions import DecisionOnlyAdminMixin, decision_urls, item_to_decide
+from review.admin_queue import ReviewQueueAdminMixin, refusal_text, us_date
 
 
 @admin.register(Certificate)
@@ -87,45 +87,43 @@ class CertificateAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(NameChangeRequest)
-class NameChangeRequestAdmin(DecisionOnlyAdminMixin, ReadOnlyHistoryAdmin):
-    """Name changes awaiting review; approve or reject through their own URLs (services)."""
+class NameChangeRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
+    """Name changes; "Name changes awaiting review" is this list filtered to pending requests,
+    oldest first. Approve or reject through their own URLs (services)."""
 
+    queue_title = "Name changes awaiting review"
+    person_path = "user"
     change_form_template = "admin/certificates/namechangerequest/change_form.html"
-    list_display = ("current_name", "new_name", "requested", "status")
-    list_filter = ("status", "requested_at")
-    list_select_related = ("user",)
+    list_display = (
+        "current_name",
+        "new_name",
+        "library",
+        "requested",
+        "age_in_days",
+        "status",
+    )
+    list_filter = ("status", "submitted_at")
+    list_select_related = ("user__library",)
     search_fields = ("current_name", "new_first_name", "new_last_name", "user__email")
-    ordering = ("-requested_at", "-pk")
     fields = (
         "user",
         "current_name",
         "new_first_name",
         "new_last_name",
         "proof_name",
-        "requested_at",
+        "submitted_at",
         "status",
         "reviewer_note",
         "decided_by",
         "decided_at",
     )
-    readonly_fields = fields
 
-    @admin.display(description="requested", ordering="requested_at")
+    @admin.display(description="requested", ordering="submitted_at")
     def requested(self, name_change: NameChangeRequest) -> str:
-        return us_date(name_change.requested_at)
+        return us_date(name_change.submitted_at)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> Any:
-        context = {
-            **(extra_context or {}),
-            "can_decide": self.has_change_permission(request),
-        }
-        return super().change_view(request, object_id, form_url, context)
+    def decision_context(self, request: HttpRequest, name_change: NameChangeRequest) -> dict:
+        return {"can_decide": self.has_change_permission(request, name_change)}
 
     def get_urls(self) -> list:
         return [

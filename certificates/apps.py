@@ -20,7 +20,7 @@ class CertificatesConfig(AppConfig):
                 digest_title="Name changes",
                 noun=("name change", "name changes"),
                 model_label="certificates.NameChangeRequest",
-                received_field="requested_at",
+                received_field="submitted_at",
                 describe=describe_name_change,
                 order=50,
             )

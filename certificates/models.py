@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from certifications.models import CredentialType, Registration, private_upload_path
+from review.models import ReviewedSubmission, ReviewStatus
 
 
 class Certificate(models.Model):
@@ -95,15 +96,13 @@ def name_change_proof_path(instance: NameChangeRequest, filename: str) -> str:
     return private_upload_path("name-change-proofs", filename)
 
 
-class NameChangeRequest(models.Model):
+class NameChangeRequest(ReviewedSubmission):
     """A person asks KDLA to print another name on their certificates, with proof (a marriage
     certificate, a court order…). Once approved, certificates issued afterwards carry the new
     name; those issued before keep theirs and stay valid."""
 
-    class Status(models.TextChoices):
-        PENDING = "PENDING", "Awaiting review"
-        APPROVED = "APPROVED", "Approved"
-        REJECTED = "REJECTED", "Not approved"
+    Status = ReviewStatus
+    decision_noun = "name change"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="name_change_requests"
@@ -115,27 +114,20 @@ class NameChangeRequest(models.Model):
     proof_name = models.CharField(max_length=255)
     proof_content_type = models.CharField(max_length=100)
     proof_size = models.PositiveIntegerField()
-    requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    reviewer_note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    submitted_at = models.DateTimeField(
+        "requested at", default=timezone.now, db_column="requested_at"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-requested_at", "-id"]
+        ordering = ["-submitted_at", "-id"]
         constraints = [
+            *ReviewedSubmission.Meta.constraints,
             models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(status="PENDING"),
                 name="name_change_one_pending_per_person",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
-                name="name_change_decision_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),

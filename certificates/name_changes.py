@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.reviewers import refuse_own_submission
 from certificates.models import NameChangeRequest
 from documents.stored_files import file_removed_on_failure
 from documents.upload_checks import check_document_upload
 from kdla_portal.mail import queue_email
+from review.decisions import lock_pending_for_decision, record_decision
 
 ALREADY_PENDING = "You already asked for a name change; KDLA will review it first."
 SAME_NAME = "This is already the name on your account."
@@ -55,25 +54,8 @@ def name_change_request(
     return request
 
 
-def _lock_pending(name_change: NameChangeRequest) -> NameChangeRequest:
-    locked = (
-        NameChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=name_change.pk)
-    )
-    if locked.status != NameChangeRequest.Status.PENDING:
-        decided_on = timezone.localtime(locked.decided_at).strftime("%m/%d/%Y")
-        raise ValidationError(f"This name change was already decided on {decided_on}.")
-    return locked
-
-
 def _decide(locked: NameChangeRequest, *, status: str, reviewer: User, note: str) -> None:
-    locked.status = status
-    locked.reviewer_note = note
-    locked.decided_by = reviewer
-    locked.decided_at = timezone.now()
-    locked._history_user = reviewer
-    locked.save(update_fields=["status", "reviewer_note", "decided_by", "decided_at"])
+    record_decision(locked, status=status, reviewer=reviewer, note=note)
     queue_email(
         key=f"name_change_decided:{locked.pk}",
         template="name_change_decided",
@@ -86,8 +68,7 @@ def _decide(locked: NameChangeRequest, *, status: str, reviewer: User, note: str
 def name_change_approve(*, name_change: NameChangeRequest, reviewer: User) -> NameChangeRequest:
     """The new name goes on the account (kept in its History); certificates already issued
     keep the name they were issued under."""
-    locked = _lock_pending(name_change)
-    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
+    locked = lock_pending_for_decision(name_change, reviewer=reviewer, select_related=["user"])
     person = User.objects.select_for_update().get(pk=locked.user_id)
     person.first_name, person.last_name = locked.new_first_name, locked.new_last_name
     # The account keeps no History; this request's History records the change and its reviewer.
@@ -104,7 +85,6 @@ def name_change_reject(
     note = (note or "").strip()
     if not note:
         raise ValidationError(REJECTION_NOTE_REQUIRED)
-    locked = _lock_pending(name_change)
-    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
+    locked = lock_pending_for_decision(name_change, reviewer=reviewer, select_related=["user"])
     _decide(locked, status=NameChangeRequest.Status.REJECTED, reviewer=reviewer, note=note)
     return locked

@@ -29,14 +29,6 @@ from certifications.models import (
     ExternalFile,
     Registration,
 )
-from certifications.review_admin import (
-    PENDING_QUERY,
-    ReviewQueueAdminMixin,
-    days_since,
-    refusal_text,
-    us_date,
-    us_datetime,
-)
 from certifications.services.earned import (
     earned_refresh_for_credential_type,
     earned_refresh_for_people,
@@ -45,6 +37,13 @@ from certifications.services.extensions import extension_refusal, registration_e
 from certifications.services.reviews import external_file_approve, external_file_reject
 from documents.upload_checks import check_document_upload
 from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_queue import (
+    PENDING_QUERY,
+    ReviewQueueAdminMixin,
+    refusal_text,
+    us_date,
+    us_datetime,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -310,9 +309,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every uploaded file; "Files awaiting review" is this list filtered to pending files,
     oldest first."""
 
-    pending_status = ExternalFile.Status.PENDING
     queue_title = "Files awaiting review"
-    received_field = "uploaded_at"
     file_url_name = "external_file_download"
 
     change_form_template = "admin/certifications/externalfile/review_form.html"
@@ -353,7 +350,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         credential_type_filter("registration__credential_type"),
         "registration__user__library",
         county_filter("registration__user__library__county"),
-        "uploaded_at",
+        "submitted_at",
         "decided_at",
     )
     search_fields = (
@@ -372,13 +369,9 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     def file_name(self, external_file: ExternalFile) -> str:
         return external_file.description or external_file.original_name
 
-    @admin.display(description="uploaded", ordering="uploaded_at")
+    @admin.display(description="uploaded", ordering="submitted_at")
     def uploaded(self, external_file: ExternalFile) -> str:
-        return us_datetime(external_file.uploaded_at)
-
-    @admin.display(description="age in days", ordering="uploaded_at")
-    def age_in_days(self, external_file: ExternalFile) -> int:
-        return days_since(external_file.uploaded_at)
+        return us_datetime(external_file.submitted_at)
 
     def stored_file(self, external_file: ExternalFile) -> tuple[str, str]:
         return external_file.original_name, external_file.content_type
@@ -428,7 +421,7 @@ class ExternalFileAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.action(description="Approve selected", permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         approved, skipped = 0, []
-        for external_file in queryset.order_by("uploaded_at", "pk"):
+        for external_file in queryset.order_by("submitted_at", "pk"):
             try:
                 external_file_approve(external_file=external_file, reviewer=request.user)
             except ValidationError as error:

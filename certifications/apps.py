@@ -21,7 +21,7 @@ class CertificationsConfig(AppConfig):
                 digest_title="Files",
                 noun=("file", "files"),
                 model_label="certifications.ExternalFile",
-                received_field="uploaded_at",
+                received_field="submitted_at",
                 describe=describe_file,
                 select_related=("registration__user", "document_type"),
                 order=10,

@@ -41,7 +41,7 @@ def registration_files(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "registration": registration,
         "required_document_types": registration.credential_type.required_document_types.all(),
-        "external_files": files.order_by("-uploaded_at", "-pk"),
+        "external_files": files.order_by("-submitted_at", "-pk"),
         "refusal_reason": upload_refusal_reason(registration=registration),
         "days_left": upload_days_left(registration=registration),
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from courses.models import Category, Course
+from review.models import ReviewedSubmission, ReviewStatus
 
 
 def private_upload_path(prefix: str, filename: str) -> str:
@@ -232,13 +233,11 @@ class Registration(models.Model):
         return f"{self.credential_type.display_label} – {self.user.full_name}"
 
 
-class ExternalFile(models.Model):
+class ExternalFile(ReviewedSubmission):
     """A file a person uploaded for a registration, with its review."""
 
-    class Status(models.TextChoices):
-        PENDING = "PENDING", "Awaiting review"
-        APPROVED = "APPROVED", "Approved"
-        REJECTED = "REJECTED", "Not approved"
+    Status = ReviewStatus
+    decision_noun = "file"
 
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="external_files"
@@ -249,31 +248,24 @@ class ExternalFile(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(
+        "uploaded at", default=timezone.now, db_column="uploaded_at"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    reviewer_note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-uploaded_at"]
+        ordering = ["-submitted_at"]
         indexes = [
             models.Index(
-                fields=["uploaded_at"], name="externalfile_pending", condition=Q(status="PENDING")
+                fields=["submitted_at"], name="externalfile_pending", condition=Q(status="PENDING")
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
-                name="externalfile_decision_has_time",
-            ),
+            *ReviewedSubmission.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),
                 name="externalfile_rejection_has_note",
@@ -282,6 +274,15 @@ class ExternalFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} – {self.original_name}"
+
+    @property
+    def submitter_id(self) -> int:
+        return self.registration.user_id
+
+    @property
+    def uploaded_at(self):
+        """Read-only: the review form's template still names the upload time so."""
+        return self.submitted_at
 
 
 class NoticeKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.trainers import TRAINERS_GROUP
+from review.models import ReviewedSubmission, ReviewStatus
 
 
 class Category(models.Model):
@@ -171,17 +172,16 @@ def completion_proof_path(instance: "AsyncCompletion", filename: str) -> str:
     return _private_upload_path("async-proofs", filename)
 
 
-class AsyncReviewStatus(models.TextChoices):
-    PENDING = "PENDING", "Awaiting review"
-    APPROVED = "APPROVED", "Approved"
-    REJECTED = "REJECTED", "Not approved"
+# The asynchronous submissions' statuses are the shared ones (review.models).
+AsyncReviewStatus = ReviewStatus
 
 
-class CourseApprovalRequest(models.Model):
+class CourseApprovalRequest(ReviewedSubmission):
     """A request, through the Asynchronous Course Approval Submission Form, to approve a
     course from a source that is not on KDLA's list."""
 
     Status = AsyncReviewStatus
+    decision_noun = "course approval request"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,15 +198,6 @@ class CourseApprovalRequest(models.Model):
     syllabus = models.FileField(upload_to=syllabus_path, max_length=255, blank=True)
     syllabus_name = models.CharField(max_length=255, blank=True)
     syllabus_content_type = models.CharField(max_length=100, blank=True)
-    status = models.CharField(
-        max_length=20, choices=AsyncReviewStatus.choices, default=AsyncReviewStatus.PENDING
-    )
-    reviewer_note = models.TextField(blank=True, help_text="The reviewer's note to the person.")
-    submitted_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
     approved_course = models.ForeignKey(
         Course,
         null=True,
@@ -229,13 +220,10 @@ class CourseApprovalRequest(models.Model):
             ),
         ]
         constraints = [
+            *ReviewedSubmission.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(length_hours__gte=MIN_ASYNC_COURSE_HOURS),
                 name="courseapproval_at_least_ten_hours",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
-                name="courseapproval_decision_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),
@@ -251,11 +239,12 @@ class CourseApprovalRequest(models.Model):
         return f"{self.course_title} ({self.provider_name})"
 
 
-class AsyncCompletion(models.Model):
+class AsyncCompletion(ReviewedSubmission):
     """Proof that a person completed an asynchronous course, reported toward one of their
     registrations; approved hours count toward that registration."""
 
     Status = AsyncReviewStatus
+    decision_noun = "completion"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="async_completions"
@@ -283,15 +272,6 @@ class AsyncCompletion(models.Model):
     proof = models.FileField("proof of completion", upload_to=completion_proof_path, max_length=255)
     proof_name = models.CharField(max_length=255)
     proof_content_type = models.CharField(max_length=100)
-    status = models.CharField(
-        max_length=20, choices=AsyncReviewStatus.choices, default=AsyncReviewStatus.PENDING
-    )
-    reviewer_note = models.TextField(blank=True, help_text="The reviewer's note to the person.")
-    submitted_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -307,13 +287,10 @@ class AsyncCompletion(models.Model):
             ),
         ]
         constraints = [
+            *ReviewedSubmission.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(hours__gte=MIN_ASYNC_COURSE_HOURS),
                 name="asynccompletion_at_least_ten_hours",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="PENDING") | Q(decided_at__isnull=False),
-                name="asynccompletion_decision_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(status="REJECTED") | ~Q(reviewer_note=""),

@@ -23,16 +23,10 @@ from django.urls import reverse
 from accounts.admin import county_filter
 from accounts.history_admin import ReadOnlyHistoryAdmin
 from certifications.admin import credential_type_filter
-from certifications.review_admin import (
-    PENDING_QUERY,
-    ReviewQueueAdminMixin,
-    days_since,
-    refusal_text,
-    us_date,
-)
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
 from review.admin_decisions import decision_urls, item_to_decide
+from review.admin_queue import PENDING_QUERY, ReviewQueueAdminMixin, refusal_text, us_date
 
 
 class DecisionForm(forms.Form):
@@ -56,9 +50,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     """Every credit request; "Credit requests awaiting review" is this list filtered to
     pending requests, oldest first."""
 
-    pending_status = CreditRequest.Status.PENDING
     queue_title = "Credit requests awaiting review"
-    received_field = "requested_at"
     file_url_name = "credit_request_documentation"
 
     change_form_template = "admin/credits/creditrequest/review_form.html"
@@ -82,7 +74,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         credential_type_filter("registration__credential_type"),
         "user__library",
         county_filter("user__library__county"),
-        "requested_at",
+        "submitted_at",
         "activity_date",
         "decided_at",
     )
@@ -106,24 +98,20 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
         "request_date",
         "status",
         "approved_credits",
-        "notes",
+        "reviewer_note",
         "decided_by",
         "decided",
     )
     show_full_result_count = False
     actions = ["approve_selected"]
 
-    @admin.display(description="request date", ordering="requested_at")
+    @admin.display(description="request date", ordering="submitted_at")
     def request_date(self, credit_request: CreditRequest) -> str:
-        return us_date(credit_request.requested_at)
+        return us_date(credit_request.submitted_at)
 
     @admin.display(description="activity date")
     def activity(self, credit_request: CreditRequest) -> str:
         return us_date(credit_request.activity_date)
-
-    @admin.display(description="age in days", ordering="requested_at")
-    def age_in_days(self, credit_request: CreditRequest) -> int:
-        return days_since(credit_request.requested_at)
 
     @admin.display(description="cycle still needs")
     def still_needed(self, credit_request: CreditRequest) -> Decimal:
@@ -226,7 +214,7 @@ class CreditRequestAdmin(ReviewQueueAdminMixin, ReadOnlyHistoryAdmin):
     @admin.action(description="Approve selected (all requested credits)", permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         approved, skipped = 0, []
-        for credit_request in queryset.order_by("requested_at", "pk"):
+        for credit_request in queryset.order_by("submitted_at", "pk"):
             if credit_request.status != CreditRequest.Status.PENDING:
                 skipped.append(f"“{credit_request.course}” was already decided.")
                 continue

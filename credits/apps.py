@@ -24,7 +24,7 @@ class CreditsConfig(AppConfig):
                 digest_title="Credit requests",
                 noun=("credit request", "credit requests"),
                 model_label="credits.CreditRequest",
-                received_field="requested_at",
+                received_field="submitted_at",
                 describe=describe_credit_request,
                 select_related=("user",),
                 order=20,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from certifications.models import Registration, private_upload_path
+from review.models import ReviewedSubmission
 
 MAX_REQUESTED_CREDITS = Decimal("100")
 
@@ -17,12 +18,14 @@ def documentation_path(instance: "CreditRequest", filename: str) -> str:
     return private_upload_path("credit-documentation", filename)
 
 
-class CreditRequest(models.Model):
+class CreditRequest(ReviewedSubmission):
     class Status(models.TextChoices):
         PENDING = "PENDING", "PENDING"
         APPROVED = "APPROVED", "APPROVED"
         PARTIALLY_APPROVED = "PARTIALLY_APPROVED", "PARTIALLY APPROVED"
         REJECTED = "REJECTED", "REJECTED"
+
+    decision_noun = "request"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_requests"
@@ -39,28 +42,30 @@ class CreditRequest(models.Model):
     requested_credits = models.DecimalField(max_digits=5, decimal_places=1)
     approved_credits = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    notes = models.TextField(blank=True, help_text="The reviewer's note to the person.")
+    reviewer_note = models.TextField(
+        "notes", blank=True, help_text="The reviewer's note to the person.", db_column="notes"
+    )
     documentation = models.FileField(upload_to=documentation_path, max_length=255)
     documentation_name = models.CharField(max_length=255)
     documentation_content_type = models.CharField(max_length=100)
-    requested_at = models.DateTimeField("request date", default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    submitted_at = models.DateTimeField(
+        "request date", default=timezone.now, db_column="requested_at"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-requested_at"]
+        ordering = ["-submitted_at"]
         indexes = [
-            models.Index(fields=["user", "requested_at"]),
+            # Named as it was created, before the field took the shared name.
+            models.Index(fields=["user", "submitted_at"], name="credits_cre_user_id_2866ac_idx"),
             models.Index(fields=["registration", "status"]),
             models.Index(
-                fields=["requested_at"], name="creditrequest_pending", condition=Q(status="PENDING")
+                fields=["submitted_at"], name="creditrequest_pending", condition=Q(status="PENDING")
             ),
         ]
         constraints = [
+            *ReviewedSubmission.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(requested_credits__gt=0)
                 & Q(requested_credits__lte=MAX_REQUESTED_CREDITS),
@@ -80,3 +85,8 @@ class CreditRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} ({self.requested_credits} requested)"
+
+    @property
+    def notes(self) -> str:
+        """Read-only: the review form's template still names the reviewer's note so."""
+        return self.reviewer_note

@@ -272,7 +272,7 @@ def build_dashboard(*, user: User) -> Dashboard:
     credit_requests = list(
         CreditRequest.objects.filter(user=user)
         .select_related("registration__credential_type")
-        .order_by("-requested_at", "-id")
+        .order_by("-submitted_at", "-id")
     )
 
     held_codes = {registration.credential_code for registration in registrations}

@@ -452,8 +452,8 @@ def most_taken_courses() -> StatisticsTable:
 
 # Each review queue: its model, the pending status and the field with the time it came in.
 REVIEW_QUEUES: list[tuple[str, type, str]] = [
-    ("Files awaiting review", ExternalFile, "uploaded_at"),
-    ("Credit requests awaiting review", CreditRequest, "requested_at"),
+    ("Files awaiting review", ExternalFile, "submitted_at"),
+    ("Credit requests awaiting review", CreditRequest, "submitted_at"),
     ("Course approval requests", CourseApprovalRequest, "submitted_at"),
     ("Asynchronous course completions", AsyncCompletion, "submitted_at"),
 ]
@@ -539,8 +539,8 @@ def _median_days(row: dict | None) -> Cell:
 def decisions_over_time(today: datetime.date) -> StatisticsTable:
     months = _months_back(today, DECISION_MONTHS)
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
-    files = _decisions_by_month(ExternalFile, "uploaded_at", since)
-    credits = _decisions_by_month(CreditRequest, "requested_at", since)
+    files = _decisions_by_month(ExternalFile, "submitted_at", since)
+    credits = _decisions_by_month(CreditRequest, "submitted_at", since)
     rows: list[list[Cell]] = [
         [
             f"{month:%m/%Y}",

@@ -214,7 +214,7 @@ def transcript_csv_rows(transcript: Transcript) -> list[list[str]]:
                     f"{credit.activity_date:%m/%d/%Y}",
                     credit.course,
                     f"{credit.approved_credits.normalize():f}",
-                    credit.notes,
+                    credit.reviewer_note,
                 ]
             )
         for completion in cycle.async_completions:

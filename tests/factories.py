@@ -43,6 +43,23 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def recorded_reviewer() -> User:
+    """The reviewer named on rows a test stores already decided: the database refuses a
+    decided submission that does not say who decided it."""
+    reviewer, _ = User.objects.get_or_create(
+        email="recorded.reviewer@example.org",
+        defaults={"first_name": "Rowan", "last_name": "Recorded", "is_staff": True},
+    )
+    return reviewer
+
+
+def decided_fields(status: str, *, decided_at: datetime.datetime | None = None) -> dict:
+    """``decided_at`` and ``decided_by`` as the database wants them for ``status``."""
+    if status == "PENDING":
+        return {"decided_at": None, "decided_by": None}
+    return {"decided_at": decided_at or timezone.now(), "decided_by": recorded_reviewer()}
+
+
 class LibraryRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LibraryRole

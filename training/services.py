@@ -15,10 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.reviewers import refuse_own_submission
 from certifications.models import CredentialType, Registration
 from certifications.services.earned import (
     ACCEPTING_REGISTRATIONS,
@@ -39,9 +37,9 @@ from courses.models import (
 from documents.stored_files import file_removed_on_failure
 from documents.upload_checks import CheckedUpload, check_document_upload
 from kdla_portal.mail import queue_email
+from review.decisions import lock_pending_for_decision, record_decision
 
 ASYNC_CATEGORY = ("Asynchronous Training", "asynchronous-training")
-ALREADY_DECIDED = "This was already decided ({status}) on {day:%m/%d/%Y}; nothing was changed."
 REJECTION_NEEDS_NOTE = "Write a note telling the person why it was not approved."
 
 
@@ -150,26 +148,15 @@ def course_approval_submit(
     return approval_request
 
 
-def _lock_pending(model: type, pk: int) -> CourseApprovalRequest | AsyncCompletion:
-    locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
-    if locked.status != AsyncReviewStatus.PENDING:
-        raise ValidationError(
-            ALREADY_DECIDED.format(
-                status=locked.get_status_display(), day=timezone.localdate(locked.decided_at)
-            )
-        )
-    return locked
+def _checked_note(*, approve: bool, note: str) -> str:
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError(REJECTION_NEEDS_NOTE)
+    return note
 
 
-def _record_decision(
-    decided: CourseApprovalRequest | AsyncCompletion, *, approve: bool, note: str, reviewer: User
-) -> None:
-    decided.status = AsyncReviewStatus.APPROVED if approve else AsyncReviewStatus.REJECTED
-    decided.reviewer_note = note
-    decided.decided_by = reviewer
-    decided.decided_at = timezone.now()
-    decided._history_user = reviewer
-    decided.save()
+def _decision_status(approve: bool) -> str:
+    return AsyncReviewStatus.APPROVED if approve else AsyncReviewStatus.REJECTED
 
 
 def approved_async_category() -> Category:
@@ -225,14 +212,17 @@ def course_approval_decide(
 ) -> CourseApprovalRequest:
     """Approve (the course joins the catalogue as an approved asynchronous course, visible to
     everyone) or reject with a note. The person is emailed once the decision is saved."""
-    locked = _lock_pending(CourseApprovalRequest, approval_request.pk)
-    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
-    note = note.strip()
-    if not approve and not note:
-        raise ValidationError(REJECTION_NEEDS_NOTE)
+    locked = lock_pending_for_decision(approval_request, reviewer=reviewer)
+    note = _checked_note(approve=approve, note=note)
     if approve:
         locked.approved_course = _course_for_approval(locked)
-    _record_decision(locked, approve=approve, note=note, reviewer=reviewer)
+    record_decision(
+        locked,
+        status=_decision_status(approve),
+        reviewer=reviewer,
+        note=note,
+        also_saved=["approved_course"],
+    )
     send_course_approval_decision(approval_request_id=locked.pk)
     return locked
 
@@ -401,12 +391,9 @@ def async_completion_decide(
 ) -> AsyncCompletion:
     """Approve (the hours count toward the registration, like portal course hours) or reject
     with a note; the person is emailed once the decision is saved."""
-    locked = _lock_pending(AsyncCompletion, completion.pk)
-    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
-    note = note.strip()
-    if not approve and not note:
-        raise ValidationError(REJECTION_NEEDS_NOTE)
-    _record_decision(locked, approve=approve, note=note, reviewer=reviewer)
+    locked = lock_pending_for_decision(completion, reviewer=reviewer)
+    note = _checked_note(approve=approve, note=note)
+    record_decision(locked, status=_decision_status(approve), reviewer=reviewer, note=note)
     registrations_refresh_earned(registration_ids=[locked.registration_id])
     send_async_completion_decision(completion_id=locked.pk)
     return locked

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from accounts.reviewers import refuse_own_submission
 from certifications.models import DeadlineExtension, Registration
 from certifications.services.earned import earned_refresh_for_people
+from review.decisions import refuse_own_submission
 
 Deadline = DeadlineExtension.Deadline
 REASON_REQUIRED = "Write the reason for the extension; the person sees it on their dashboard."

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.reviewers import refuse_own_submission
 from certifications.lifecycle import (
     Event,
     can_transition,
@@ -26,6 +25,7 @@ from certifications.services.earned import registrations_refresh_earned
 from certifications.services.registrations import cycle_end_for
 from certifications.signals import application_granted
 from kdla_portal.mail import queue_email
+from review.decisions import lock_pending_for_decision, record_decision
 
 REJECTION_NOTE_REQUIRED = "Write a note telling the person what is needed."
 
@@ -40,38 +40,18 @@ def renewal_type_for(application_type: CredentialType) -> CredentialType | None:
     return current.first() or leads_to
 
 
-def _already_decided_message(external_file: ExternalFile) -> str:
-    decided_by = external_file.decided_by.full_name if external_file.decided_by else "a reviewer"
-    decided_on = timezone.localtime(external_file.decided_at).strftime("%m/%d/%Y")
-    verb = "approved" if external_file.status == ExternalFile.Status.APPROVED else "rejected"
-    return f"This file was already {verb} by {decided_by} on {decided_on}."
-
-
-def _lock_pending_file(external_file: ExternalFile) -> tuple[Registration, ExternalFile]:
+def _lock_pending_file(
+    external_file: ExternalFile, *, reviewer: User
+) -> tuple[Registration, ExternalFile]:
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("credential_type", "user")
         .get(pk=external_file.registration_id)
     )
-    locked = (
-        ExternalFile.objects.select_for_update(of=("self",))
-        .select_related("decided_by", "document_type")
-        .get(pk=external_file.pk)
+    locked = lock_pending_for_decision(
+        external_file, reviewer=reviewer, select_related=("registration", "document_type")
     )
-    if locked.status != ExternalFile.Status.PENDING:
-        raise ValidationError(_already_decided_message(locked))
     return registration, locked
-
-
-def _record_decision(
-    external_file: ExternalFile, *, status: str, reviewer: User, note: str
-) -> None:
-    external_file.status = status
-    external_file.reviewer_note = note
-    external_file.decided_by = reviewer
-    external_file.decided_at = timezone.now()
-    external_file._history_user = reviewer
-    external_file.save(update_fields=["status", "reviewer_note", "decided_by", "decided_at"])
 
 
 def _all_required_files_approved(registration: Registration) -> bool:
@@ -186,9 +166,8 @@ def external_file_approve(*, external_file: ExternalFile, reviewer: User) -> Ext
     """Approve a file awaiting review. When it was the last required file of an
     application, the application is COMPLETED / COMPLIANT and the person is enrolled in
     the renewal-credits credential that follows."""
-    registration, locked = _lock_pending_file(external_file)
-    refuse_own_submission(reviewer=reviewer, owner_id=registration.user_id)
-    _record_decision(locked, status=ExternalFile.Status.APPROVED, reviewer=reviewer, note="")
+    registration, locked = _lock_pending_file(external_file, reviewer=reviewer)
+    record_decision(locked, status=ExternalFile.Status.APPROVED, reviewer=reviewer, note="")
     if (
         registration.credential_type.is_application
         and registration.status in Registration.OPEN_STATUSES
@@ -208,9 +187,8 @@ def external_file_reject(*, external_file: ExternalFile, reviewer: User, note: s
     note = (note or "").strip()
     if not note:
         raise ValidationError(REJECTION_NOTE_REQUIRED)
-    registration, locked = _lock_pending_file(external_file)
-    refuse_own_submission(reviewer=reviewer, owner_id=registration.user_id)
-    _record_decision(locked, status=ExternalFile.Status.REJECTED, reviewer=reviewer, note=note)
+    registration, locked = _lock_pending_file(external_file, reviewer=reviewer)
+    record_decision(locked, status=ExternalFile.Status.REJECTED, reviewer=reviewer, note=note)
     if can_transition(registration, Event.FILE_REJECTED):
         registration._history_user = reviewer
         registration_transition(registration, Event.FILE_REJECTED)

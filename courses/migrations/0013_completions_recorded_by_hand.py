@@ -28,7 +28,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_kdla_reviewers_group"),
-        ("courses", "0011_scorm_interactions"),
+        ("courses", "0012_reviewed_submission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,14 +13,18 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import floatformat
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.reviewers import refuse_own_submission
 from certifications.models import Registration
 from certifications.services.earned import registrations_refresh_earned
 from credits.models import CreditRequest
 from kdla_portal.mail import queue_email
+from review.decisions import (
+    lock_for_decision,
+    record_decision,
+    refuse_if_decided_since,
+    refuse_own_submission,
+)
 
 CREDIT_STEP = Decimal("0.5")
 PARTIAL_NOTE_REQUIRED = "Write a note telling the person why only some credits were approved."
@@ -61,18 +65,6 @@ def _checked_note(*, status: str, note: str) -> str:
     return note
 
 
-def _changed_since_seen(locked: CreditRequest, seen: CreditRequest) -> bool:
-    """``decided_at`` identifies the decision the reviewer saw (None: still pending)."""
-    return locked.decided_at != seen.decided_at
-
-
-def _already_decided_message(credit_request: CreditRequest) -> str:
-    decided_by = credit_request.decided_by.full_name if credit_request.decided_by else "a reviewer"
-    decided_on = timezone.localtime(credit_request.decided_at).strftime("%m/%d/%Y")
-    outcome = credit_request.get_status_display().lower()
-    return f"This request was already {outcome} by {decided_by} on {decided_on}."
-
-
 def _queue_decision_email(*, credit_request_id: int) -> None:
     credit_request = CreditRequest.objects.select_related(
         "user", "registration__credential_type"
@@ -96,25 +88,19 @@ def credit_request_decide(
         .filter(pk=credit_request.registration_id)
         .values_list("pk", flat=True)
     )
-    locked = (
-        CreditRequest.objects.select_for_update(of=("self",))
-        .select_related("decided_by")
-        .get(pk=credit_request.pk)
-    )
-    if _changed_since_seen(locked, credit_request):
-        raise ValidationError(_already_decided_message(locked))
-    refuse_own_submission(reviewer=reviewer, owner_id=locked.user_id)
+    locked = lock_for_decision(credit_request)
+    # ``decided_at`` of the request passed in is the decision the reviewer saw.
+    refuse_if_decided_since(locked, seen_decided_at=credit_request.decided_at)
+    refuse_own_submission(reviewer=reviewer, owner_id=locked.submitter_id)
     credits = _checked_credits(approved_credits, locked.requested_credits)
     status = decision_status_for(
         approved_credits=credits, requested_credits=locked.requested_credits
     )
-    locked.notes = _checked_note(status=status, note=note)
-    locked.status = status
+    note = _checked_note(status=status, note=note)
     locked.approved_credits = credits
-    locked.decided_by = reviewer
-    locked.decided_at = timezone.now()
-    locked._history_user = reviewer
-    locked.save(update_fields=["status", "approved_credits", "notes", "decided_by", "decided_at"])
+    record_decision(
+        locked, status=status, reviewer=reviewer, note=note, also_saved=["approved_credits"]
+    )
     registrations_refresh_earned(registration_ids=[locked.registration_id])
     _queue_decision_email(credit_request_id=locked.pk)
     return locked

@@ -74,7 +74,7 @@ def _pending_application_file(user: User) -> None:
         content_type="application/pdf",
         size=len(DEMO_PDF),
         uploaded_by=user,
-        uploaded_at=timezone.now() - datetime.timedelta(days=3),
+        submitted_at=timezone.now() - datetime.timedelta(days=3),
     )
     external_file.file.save("application.pdf", ContentFile(DEMO_PDF), save=False)
     external_file.save()
@@ -98,7 +98,7 @@ def _pending_credit_request(user: User) -> None:
         requested_credits=Decimal("20"),
         documentation_name="annual-summation.pdf",
         documentation_content_type="application/pdf",
-        requested_at=timezone.now() - datetime.timedelta(days=2),
+        submitted_at=timezone.now() - datetime.timedelta(days=2),
     )
     credit_request.documentation.save("annual-summation.pdf", ContentFile(DEMO_PDF), save=False)
     credit_request.save()

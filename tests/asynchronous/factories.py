@@ -20,6 +20,7 @@ from tests.factories import (
     ProviderFactory,
     RegistrationFactory,
     UserFactory,
+    decided_fields,
 )
 from tests.fixtures.documents import PDF_BYTES
 
@@ -93,6 +94,9 @@ class CourseApprovalRequestFactory(factory.django.DjangoModelFactory):
     course_url = "https://www.klaonline.org/grant-writing"
     description = "Finding, writing and reporting on grants for public libraries."
     length_hours = Decimal("12")
+    status = "PENDING"
+    decided_at = factory.LazyAttribute(lambda o: decided_fields(o.status)["decided_at"])
+    decided_by = factory.LazyAttribute(lambda o: decided_fields(o.status)["decided_by"])
 
 
 class AsyncCompletionFactory(factory.django.DjangoModelFactory):
@@ -108,3 +112,6 @@ class AsyncCompletionFactory(factory.django.DjangoModelFactory):
     proof = factory.LazyFunction(pdf_upload)
     proof_name = "certificate.pdf"
     proof_content_type = "application/pdf"
+    status = "PENDING"
+    decided_at = factory.LazyAttribute(lambda o: decided_fields(o.status)["decided_at"])
+    decided_by = factory.LazyAttribute(lambda o: decided_fields(o.status)["decided_by"])

@@ -222,7 +222,7 @@ def test_it_refuses_to_decide_twice():
     course_approval_decide(
         approval_request=approval_request, approve=True, note="", reviewer=reviewer
     )
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(ValidationError, match="was already approved by"):
         course_approval_decide(
             approval_request=approval_request, approve=False, note="No.", reviewer=reviewer
         )

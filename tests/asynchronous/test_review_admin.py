@@ -1,9 +1,11 @@
 """The reviewers' queues in the review site (the admin)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import AsyncCompletion, CourseApprovalRequest
 from tests.asynchronous.factories import (
@@ -108,4 +110,31 @@ def test_the_queues_run_a_fixed_number_of_queries(
     AsyncCompletionFactory.create_batch(rows)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:courses_asynccompletion_changelist"))
+    assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.django_db
+def test_the_queues_show_the_days_waiting_and_the_library(client, reviewer):
+    now = timezone.now()
+    completion = AsyncCompletionFactory(submitted_at=now - datetime.timedelta(days=9))
+    approval_request = CourseApprovalRequestFactory(submitted_at=now - datetime.timedelta(days=3))
+    for queue, item, days in (
+        (reverse("admin:courses_asynccompletion_changelist"), completion, 9),
+        (QUEUE_URL, approval_request, 3),
+    ):
+        page = client.get(queue).content.decode()
+        assert '<th scope="col" class="sortable column-age_in_days">' in page
+        assert f'<td class="field-age_in_days">{days}</td>' in page
+        assert f'<td class="field-library">{item.user.library.name}</td>' in page
+        assert f'<td class="field-person">{item.user.full_name}</td>' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_course_approval_queue_runs_a_fixed_number_of_queries(
+    client, reviewer, django_assert_max_num_queries, rows
+):
+    CourseApprovalRequestFactory.create_batch(rows)
+    with django_assert_max_num_queries(12):
+        response = client.get(QUEUE_URL)
     assert len(response.context["cl"].result_list) == rows

@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.reviewers import OWN_SUBMISSION_REFUSED
 from certificates.models import Certificate, NameChangeRequest
 from certificates.name_changes import name_change_approve, name_change_reject, name_change_request
 from certifications.models import CredentialType
 from notifications.models import OutboxMessage
+from review.decisions import OWN_SUBMISSION_REFUSED
 from tests.certificates.builders import approved_certificate
 from tests.factories import UserFactory
 from tests.fixtures.documents import PDF_BYTES, PNG_BYTES
@@ -114,7 +114,7 @@ def test_a_decided_request_cannot_be_decided_again(ada):
         user=ada, first_name="Ada", last_name="Lovelace", proof=proof()
     )
     name_change_approve(name_change=name_change, reviewer=reviewer())
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(ValidationError, match="was already approved by"):
         name_change_reject(name_change=name_change, reviewer=reviewer(), note="No.")
 
 

@@ -13,6 +13,7 @@ from certifications.services.earned import registrations_refresh_earned
 from courses.models import Course, Enrollment
 from courses.services.enrollments import course_complete, course_register
 from credits.models import CreditRequest
+from tests.factories import decided_fields, recorded_reviewer
 
 INITIAL = "part-time-initial-application"
 RENEWAL_CREDITS = "part-time-renewal-credits"
@@ -63,7 +64,7 @@ def decided_credit_request(
     activity_date: datetime.date,
     requested: str,
     approved: str | None,
-    notes: str = "",
+    reviewer_note: str = "",
     course: str = "Annual Summation",
 ) -> CreditRequest:
     """A credit request with the reviewer's decision (None approved = still PENDING), and the
@@ -85,7 +86,8 @@ def decided_credit_request(
         requested_credits=Decimal(requested),
         approved_credits=Decimal(approved) if approved is not None else None,
         status=status,
-        notes=notes,
+        reviewer_note=reviewer_note,
+        **decided_fields(status),
         documentation="credit-documentation/summation.pdf",
         documentation_name="summation.pdf",
         documentation_content_type="application/pdf",
@@ -110,4 +112,5 @@ def uploaded_file(registration: Registration, *, status: str = ExternalFile.Stat
         status=status,
         reviewer_note="Please sign page 2" if status == ExternalFile.Status.REJECTED else "",
         decided_at=registration.registered_at if decided else None,
+        decided_by=recorded_reviewer() if decided else None,
     )

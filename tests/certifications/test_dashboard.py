@@ -108,14 +108,14 @@ class TestPanelAndBoxes:
             activity_date=datetime.date(2026, 12, 1),
             requested="15",
             approved="15",
-            notes="good",
+            reviewer_note="good",
         )
         decided_credit_request(
             cycle,
             activity_date=datetime.date(2026, 12, 2),
             requested="10",
             approved="4.5",
-            notes="Only the workshop counts",
+            reviewer_note="Only the workshop counts",
             course="State conference",
         )
         decided_credit_request(
@@ -353,7 +353,7 @@ def build_history(user, count: int) -> None:
             activity_date=datetime.date(2025, 1, 1),
             requested="0.5",
             approved="0.5" if number % 2 else None,
-            notes="ok",
+            reviewer_note="ok",
             course=f"Workshop {number}",
         )
     application = registered_initial_application(user)

@@ -18,7 +18,7 @@ from portal.transcript import build_transcript
 from tests.certifications.kdla_history import RENEWAL_CREDITS, kdla_credential
 from tests.certifications.test_dashboard import QUERY_BOUND as DASHBOARD_QUERY_BOUND
 from tests.certifications.test_transcript import QUERY_BOUND as TRANSCRIPT_QUERY_BOUND
-from tests.factories import CategoryFactory, UserFactory
+from tests.factories import CategoryFactory, UserFactory, decided_fields
 
 pytestmark = pytest.mark.django_db
 KENTUCKY = ZoneInfo("America/New_York")
@@ -79,6 +79,7 @@ def build_career(person, *, earlier_cycles: int) -> list[Registration]:
                 requested_credits=Decimal("0.5"),
                 approved_credits=Decimal("0.5"),
                 status=CreditRequest.Status.APPROVED,
+                **decided_fields(CreditRequest.Status.APPROVED),
                 documentation="credit-documentation/summation.pdf",
                 documentation_name="summation.pdf",
                 documentation_content_type="application/pdf",

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from certifications.services.earned import registrations_refresh_earned
 from courses.models import AsyncCompletion, Course, Enrollment
@@ -15,7 +14,13 @@ from tests.certifications.kdla_history import (
     decided_credit_request,
     open_renewal_cycle,
 )
-from tests.factories import CourseFactory, EnrollmentFactory, ProviderFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    ProviderFactory,
+    UserFactory,
+    decided_fields,
+)
 
 pytestmark = pytest.mark.django_db
 KENTUCKY = ZoneInfo("America/New_York")
@@ -73,14 +78,14 @@ def history(staff_member):
         activity_date=datetime.date(2025, 1, 6),
         requested="15",
         approved="10",
-        notes="good",
+        reviewer_note="good",
     )
     decided_credit_request(
         cycle,
         activity_date=datetime.date(2025, 2, 6),
         requested="5",
         approved="0",
-        notes="No documentation",
+        reviewer_note="No documentation",
         course="=HYPERLINK(1)",
     )
     return cycle
@@ -123,7 +128,7 @@ def test_approved_asynchronous_courses_count_up_to_the_limit(signed_in, staff_me
             proof_name="certificate.pdf",
             proof_content_type="application/pdf",
             status=status,
-            decided_at=timezone.now() if status == "APPROVED" else None,
+            **decided_fields(status),
         )
     registrations_refresh_earned(registration_ids=[cycle.pk])
     response = signed_in.get(reverse("transcript"))

@@ -13,7 +13,7 @@ from PIL import Image
 
 from certifications.models import ExternalFile, Registration
 from certifications.services.uploads import registration_submit_file
-from tests.factories import DocumentTypeFactory, UserFactory
+from tests.factories import DocumentTypeFactory, UserFactory, recorded_reviewer
 from tests.fixtures.documents import (
     DOCX,
     ELF_PROGRAM_BYTES,
@@ -408,7 +408,8 @@ def test_the_external_files_page_shows_each_file_with_its_review(client):
     ExternalFile.objects.filter(pk=external_file.pk).update(
         status=ExternalFile.Status.REJECTED,
         reviewer_note="Please sign page 2.",
-        decided_at=external_file.uploaded_at,
+        decided_at=external_file.submitted_at,
+        decided_by=recorded_reviewer(),
     )
     client.force_login(registration.user)
     page = client.get(reverse("registration_files", args=[registration.pk])).content.decode()
@@ -417,7 +418,7 @@ def test_the_external_files_page_shows_each_file_with_its_review(client):
     assert "Signed by the director" in page
     assert reverse("external_file_download", args=[external_file.pk]) in page
     assert ">my-application.pdf</a>" in page
-    assert external_file.uploaded_at.astimezone(KENTUCKY).strftime("%m/%d/%Y") in page
+    assert external_file.submitted_at.astimezone(KENTUCKY).strftime("%m/%d/%Y") in page
     assert "Not approved" in page
     assert "Please sign page 2." in page
 

@@ -21,6 +21,7 @@ from tests.factories import (
     DocumentTypeFactory,
     RegistrationFactory,
     UserFactory,
+    recorded_reviewer,
 )
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -116,7 +117,7 @@ def renewal_cycle(
 
 
 def external_file(
-    registration: Registration, *, status: str, uploaded_at: datetime.datetime | None = None
+    registration: Registration, *, status: str, submitted_at: datetime.datetime | None = None
 ) -> ExternalFile:
     decided = status != ExternalFile.Status.PENDING
     return ExternalFile.objects.create(
@@ -127,16 +128,17 @@ def external_file(
         original_name="application.pdf",
         content_type="application/pdf",
         size=1200,
-        uploaded_at=uploaded_at or new_york(registration.cycle_start, 12),
+        submitted_at=submitted_at or new_york(registration.cycle_start, 12),
         uploaded_by=registration.user,
         status=status,
         reviewer_note="Please sign page 2." if status == ExternalFile.Status.REJECTED else "",
         decided_at=new_york(registration.cycle_start, 15) if decided else None,
+        decided_by=recorded_reviewer() if decided else None,
     )
 
 
 def credit_request(
-    registration: Registration, *, requested_at: datetime.datetime, course: str = "Annual Summation"
+    registration: Registration, *, submitted_at: datetime.datetime, course: str = "Annual Summation"
 ) -> CreditRequest:
     return CreditRequest.objects.create(
         user=registration.user,
@@ -148,7 +150,7 @@ def credit_request(
         documentation="credit-documentation/lar.pdf",
         documentation_name="lar.pdf",
         documentation_content_type="application/pdf",
-        requested_at=requested_at,
+        submitted_at=submitted_at,
     )
 
 

@@ -53,7 +53,7 @@ def due_on_day_31(application_type, renewal_type, *, each: int) -> None:
         renewal_cycle(renewal_type, cycle_end=after(DAY_31, 90))  # 90 days left
     waiting = application(application_type, registered_on=after(DAY_31, -20))
     external_file(
-        waiting, status=ExternalFile.Status.PENDING, uploaded_at=new_york(after(DAY_31, -10), 9)
+        waiting, status=ExternalFile.Status.PENDING, submitted_at=new_york(after(DAY_31, -10), 9)
     )
 
 

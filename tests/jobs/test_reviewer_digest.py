@@ -37,7 +37,7 @@ def waiting_file(application_type, *, waited_days: int, hour: int = 12) -> Exter
     return external_file(
         registration,
         status=ExternalFile.Status.PENDING,
-        uploaded_at=new_york(after(TODAY, -waited_days), hour),
+        submitted_at=new_york(after(TODAY, -waited_days), hour),
     )
 
 
@@ -48,8 +48,8 @@ def test_it_lists_files_and_credit_requests_waiting_more_than_7_days(
     old_file = waiting_file(application_type, waited_days=8, hour=23)
     waiting_file(application_type, waited_days=7, hour=0)
     cycle = renewal_cycle(renewal_type, cycle_end=after(TODAY, 400))
-    credit_request(cycle, requested_at=new_york(after(TODAY, -12), 9), course="Annual Summation")
-    credit_request(cycle, requested_at=new_york(after(TODAY, -3), 9), course="Recent workshop")
+    credit_request(cycle, submitted_at=new_york(after(TODAY, -12), 9), course="Annual Summation")
+    credit_request(cycle, submitted_at=new_york(after(TODAY, -3), 9), course="Recent workshop")
 
     counts = run_on(TODAY)
 
@@ -130,7 +130,7 @@ def test_it_lists_every_registered_queue_with_the_words_of_each(application_type
         proof_name="proof.pdf",
         proof_content_type="application/pdf",
         proof_size=10,
-        requested_at=long_ago,
+        submitted_at=long_ago,
     )
 
     run_on(TODAY)

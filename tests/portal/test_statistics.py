@@ -36,6 +36,7 @@ from tests.factories import (
     ProviderFactory,
     RegistrationFactory,
     UserFactory,
+    recorded_reviewer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,8 +156,9 @@ def activity(state):
         documentation="credit-documentation/a.pdf",
         documentation_name="a.pdf",
         documentation_content_type="application/pdf",
-        requested_at=at(datetime.date(2027, 1, 4)),
+        submitted_at=at(datetime.date(2027, 1, 4)),
         decided_at=at(datetime.date(2027, 1, 6)),
+        decided_by=recorded_reviewer(),
     )
     AsyncCompletion.objects.create(
         user=state["met"][2],
@@ -170,6 +172,7 @@ def activity(state):
         proof_content_type="application/pdf",
         status=AsyncCompletion.Status.APPROVED,
         decided_at=at(datetime.date(2026, 11, 20)),
+        decided_by=recorded_reviewer(),
     )
     document_type = DocumentTypeFactory()
     for uploaded, status, decided in (
@@ -184,10 +187,11 @@ def activity(state):
             original_name="f.pdf",
             content_type="application/pdf",
             size=100,
-            uploaded_at=at(uploaded),
+            submitted_at=at(uploaded),
             uploaded_by=state["met"][1],
             status=status,
             decided_at=at(decided) if decided else None,
+            decided_by=recorded_reviewer() if decided else None,
         )
 
 

@@ -137,7 +137,7 @@ class Career:
 
     def step_decide(self, quarters: int) -> None:
         credit_request = (
-            CreditRequest.objects.filter(user=self.person).order_by("-requested_at", "-pk").first()
+            CreditRequest.objects.filter(user=self.person).order_by("-submitted_at", "-pk").first()
         )
         if credit_request is None:
             return

@@ -91,7 +91,7 @@ def pending_file(
     registration: Registration,
     *,
     document_type: DocumentType | None = None,
-    uploaded_at: datetime.datetime | None = None,
+    submitted_at: datetime.datetime | None = None,
     image: bool = False,
 ) -> ExternalFile:
     name, content, content_type = (
@@ -105,7 +105,7 @@ def pending_file(
         content_type=content_type,
         size=len(content),
         uploaded_by=registration.user,
-        uploaded_at=uploaded_at or timezone.now(),
+        submitted_at=submitted_at or timezone.now(),
     )
     external_file.file.save(name, ContentFile(content), save=False)
     external_file.save()
@@ -136,7 +136,7 @@ def pending_credit_request(
     registration: Registration,
     *,
     requested: Decimal = Decimal("20"),
-    requested_at: datetime.datetime | None = None,
+    submitted_at: datetime.datetime | None = None,
     course: str = "Annual Summation",
 ) -> CreditRequest:
     credit_request = CreditRequest(
@@ -148,7 +148,7 @@ def pending_credit_request(
         requested_credits=requested,
         documentation_name="annual-summation.pdf",
         documentation_content_type=PDF,
-        requested_at=requested_at or timezone.now(),
+        submitted_at=submitted_at or timezone.now(),
     )
     credit_request.documentation.save("annual-summation.pdf", ContentFile(PDF_BYTES), save=False)
     credit_request.save()

@@ -200,7 +200,10 @@ def test_it_approves_some_credits(client, robin, django_capture_on_commit_callba
     assert messages_of(response) == ["Partially approved: 12 of 20 credits for “Annual Summation”."]
     credit_request.refresh_from_db()
     assert credit_request.status == "PARTIALLY_APPROVED"
-    assert (credit_request.approved_credits, credit_request.notes) == (Decimal("12"), "good")
+    assert (credit_request.approved_credits, credit_request.reviewer_note) == (
+        Decimal("12"),
+        "good",
+    )
     assert credit_request.history.latest().history_user == robin
     assert len(mail.outbox) == 1
 
@@ -295,7 +298,7 @@ def test_the_change_form_does_not_edit_a_credit_decision(client, robin):
     credit_request = pending_credit_request(renewal_cycle())
     response = client.post(
         credit_url("change", credit_request),
-        {"status": "APPROVED", "approved_credits": "20", "notes": "x"},
+        {"status": "APPROVED", "approved_credits": "20", "reviewer_note": "x"},
     )
     assert response.status_code == 403
     assert credit_request.history.count() == 1
@@ -327,9 +330,9 @@ def test_bulk_approve_approves_pending_requests_in_full_and_skips_decided(client
 def test_the_queues_list_the_oldest_first(client, robin):
     now = timezone.now()
     shared_type = application_type()
-    newer = pending_file(application(credential_type=shared_type), uploaded_at=now)
+    newer = pending_file(application(credential_type=shared_type), submitted_at=now)
     older = pending_file(
-        application(credential_type=shared_type), uploaded_at=now - datetime.timedelta(days=9)
+        application(credential_type=shared_type), submitted_at=now - datetime.timedelta(days=9)
     )
     page = client.get(
         reverse("admin:certifications_externalfile_changelist") + "?status__exact=PENDING"

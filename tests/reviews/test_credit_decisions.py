@@ -33,7 +33,7 @@ def test_it_approves_all_credits_and_completes_the_cycle(django_capture_on_commi
 
     assert decided.status == CreditRequest.Status.APPROVED
     assert decided.approved_credits == Decimal("20")
-    assert (decided.decided_by, decided.notes) == (robin, "")
+    assert (decided.decided_by, decided.reviewer_note) == (robin, "")
     cycle.refresh_from_db()
     assert cycle.earned_credits == Decimal("20")
     assert (cycle.status, cycle.compliance) == (
@@ -55,7 +55,7 @@ def test_it_approves_some_credits_with_a_note(django_capture_on_commit_callbacks
         decided = decide(credit_request, "12", note="good")
 
     assert decided.status == CreditRequest.Status.PARTIALLY_APPROVED
-    assert (decided.approved_credits, decided.notes) == (Decimal("12"), "good")
+    assert (decided.approved_credits, decided.reviewer_note) == (Decimal("12"), "good")
     cycle.refresh_from_db()
     assert cycle.earned_credits == Decimal("12")
     assert cycle.status == Registration.Status.ACTIVE

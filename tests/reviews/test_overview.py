@@ -17,7 +17,7 @@ from review.overview import (
     times_to_decision,
 )
 from review.queues import queue_for
-from tests.factories import UserFactory
+from tests.factories import UserFactory, recorded_reviewer
 from tests.reviews.builders import (
     application,
     application_type,
@@ -35,11 +35,12 @@ NOW = datetime.datetime(2026, 6, 15, 12, tzinfo=EASTERN)
 def decided_file(credential_type, *, received_days_ago, decided_days_ago):
     external_file = pending_file(
         application(credential_type=credential_type),
-        uploaded_at=NOW - datetime.timedelta(days=received_days_ago),
+        submitted_at=NOW - datetime.timedelta(days=received_days_ago),
     )
     ExternalFile.objects.filter(pk=external_file.pk).update(
         status=ExternalFile.Status.APPROVED,
         decided_at=NOW - datetime.timedelta(days=decided_days_ago),
+        decided_by=recorded_reviewer(),
     )
     return external_file
 
@@ -47,8 +48,10 @@ def decided_file(credential_type, *, received_days_ago, decided_days_ago):
 @time_machine.travel(NOW, tick=False)
 def test_it_counts_the_waiting_files_and_finds_the_oldest():
     shared = application_type()
-    pending_file(application(credential_type=shared), uploaded_at=NOW - datetime.timedelta(days=12))
-    pending_file(application(credential_type=shared), uploaded_at=NOW - datetime.timedelta(days=2))
+    pending_file(
+        application(credential_type=shared), submitted_at=NOW - datetime.timedelta(days=12)
+    )
+    pending_file(application(credential_type=shared), submitted_at=NOW - datetime.timedelta(days=2))
     decided_file(shared, received_days_ago=40, decided_days_ago=35)
 
     summary = queue_summary(queue_for("certifications.ExternalFile"))
@@ -69,7 +72,7 @@ def test_it_takes_the_median_over_the_last_30_days():
 
     assert queue_summary(queue_for("certifications.ExternalFile")).median_days_to_decision == 6.5
     decided = times_to_decision(
-        ExternalFile, received_field="uploaded_at", since=NOW - datetime.timedelta(days=30)
+        ExternalFile, received_field="submitted_at", since=NOW - datetime.timedelta(days=30)
     )
     assert median_by_percentile(decided) == datetime.timedelta(days=6.5)
     assert median_by_sorting(decided) == datetime.timedelta(days=6.5)
@@ -81,10 +84,13 @@ def test_it_takes_the_median_over_the_last_30_days():
 @time_machine.travel(NOW, tick=False)
 def test_it_summarises_credit_requests():
     cycle = renewal_cycle()
-    pending_credit_request(cycle, requested_at=NOW - datetime.timedelta(days=4))
-    decided = pending_credit_request(cycle, requested_at=NOW - datetime.timedelta(days=3))
+    pending_credit_request(cycle, submitted_at=NOW - datetime.timedelta(days=4))
+    decided = pending_credit_request(cycle, submitted_at=NOW - datetime.timedelta(days=3))
     CreditRequest.objects.filter(pk=decided.pk).update(
-        status="APPROVED", approved_credits=Decimal("20"), decided_at=NOW
+        status="APPROVED",
+        approved_credits=Decimal("20"),
+        decided_at=NOW,
+        decided_by=recorded_reviewer(),
     )
 
     summary = queue_summary(queue_for("credits.CreditRequest"))
@@ -99,7 +105,7 @@ def test_it_summarises_credit_requests():
 @time_machine.travel(NOW, tick=False)
 def test_the_front_page_shows_the_overview(client):
     client.force_login(reviewer())
-    pending_file(application(), uploaded_at=NOW - datetime.timedelta(days=5))
+    pending_file(application(), submitted_at=NOW - datetime.timedelta(days=5))
     page = client.get("/admin/").content.decode()
 
     assert "Reviewer overview" in page

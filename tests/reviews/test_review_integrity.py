@@ -13,12 +13,12 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.history_admin import ReadOnlyHistoryAdmin
-from accounts.reviewers import OWN_SUBMISSION_REFUSED
 from certifications.models import ExternalFile, Registration
 from certifications.services.reviews import external_file_reject
 from courses.models import AsyncCompletion, CourseApprovalRequest
 from credits.models import CreditRequest
 from credits.services.reviews import credit_request_decide
+from review.decisions import OWN_SUBMISSION_REFUSED
 from tests.asynchronous.factories import (
     AsyncCompletionFactory,
     CourseApprovalRequestFactory,
@@ -95,7 +95,7 @@ def test_an_old_version_cannot_be_posted_back(client, signed_in):
     for row, old_fields in [
         (registration, {"status": "ACTIVE"}),
         (external_file, {"status": "PENDING", "reviewer_note": ""}),
-        (credit_request, {"status": "APPROVED", "approved_credits": "5", "notes": ""}),
+        (credit_request, {"status": "APPROVED", "approved_credits": "5", "reviewer_note": ""}),
     ]:
         url = history_version_url(row)
         assert client.get(url).status_code == 200  # still there to read
