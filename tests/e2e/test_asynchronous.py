@@ -37,7 +37,7 @@ def approve_first_in_queue(page: Page, queue_url: str, row_name: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_course_from_an_unlisted_source_is_approved_completed_and_counted(
-    live_server, page: Page, browser: Browser
+    live_server, page: Page, browser: Browser, migration_installed_data
 ):
     today = timezone.localdate()
     staff = UserFactory(email="pat@example.org", first_name="Pat")
