@@ -475,6 +475,79 @@ def test_a_learner_cancels_on_the_session_page(client, module):
     assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
 
 
+def test_a_learner_on_the_waiting_list_sees_their_place_in_it(client, module):
+    session, _, [first, second] = full_session_with_waiting_list(module)
+    client.force_login(second.enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    starts = timezone.localtime(session.starts_at)
+    assert f"You are number 2 on the waiting list of the session of {starts:%m/%d/%Y}" in (
+        page.content.decode()
+    )
+    assert "Leave the waiting list" in page.content.decode()
+    live_session_cancel(registration=first, actor=first.enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    assert "You are number 1 on the waiting list" in page.content.decode()
+
+
+def test_joining_the_waiting_list_says_which_place_is_yours(client, module):
+    session, _, _ = full_session_with_waiting_list(module, waiting=2)
+    enrollment = EnrollmentFactory(course=module.course)
+    client.force_login(enrollment.user)
+    response = client.post(reverse("live_session_register", args=[session.pk]), follow=True)
+    starts = timezone.localtime(session.starts_at)
+    assert (
+        f"The session of {starts:%m/%d/%Y} is full; you are number 3 on its waiting list."
+        in response.content.decode()
+    )
+
+
+def test_the_waiting_learners_page_runs_the_same_queries_however_long_the_list(
+    client, module, django_assert_num_queries
+):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(first.enrollment.user)
+    url = reverse("course_module", args=[module.course_id, module.pk])
+    with django_assert_num_queries(8) as short_list:
+        client.get(url)
+    for _ in range(10):
+        live_session_register(enrollment=EnrollmentFactory(course=module.course), session=session)
+    with django_assert_num_queries(len(short_list.captured_queries)):
+        client.get(url)
+
+
+def test_leaving_the_waiting_list_on_the_session_page(client, module):
+    session, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(first.enrollment.user)
+    response = client.post(reverse("live_session_cancel", args=[first.pk]), follow=True)
+    starts = timezone.localtime(session.starts_at)
+    assert f"You left the waiting list of the session of {starts:%m/%d/%Y}." in (
+        response.content.decode()
+    )
+    assert list(LiveSessionRegistration.objects.values_list("pk", flat=True)) == [seated.pk]
+
+
+def test_cancelling_twice_says_it_was_already_cancelled_on_the_session_page(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(seated.enrollment.user)
+    cancel = reverse("live_session_cancel", args=[seated.pk])
+    client.post(cancel)
+    response = client.post(cancel, follow=True)
+    assert response.redirect_chain == [
+        (reverse("course_module", args=[module.course_id, module.pk]), 302)
+    ]
+    assert "This registration was already cancelled." in response.content.decode()
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 1
+
+
+def test_someone_elses_cancelled_registration_is_not_found(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    client.force_login(UserFactory())
+    response = client.post(reverse("live_session_cancel", args=[seated.pk]))
+    assert response.status_code == 404
+
+
 def test_someone_elses_registration_cannot_be_cancelled(client, module):
     _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
     client.force_login(first.enrollment.user)
