@@ -25,7 +25,11 @@ from courses.models import (
     ScormPackage,
 )
 from courses.services.lesson_html import lesson_html_sanitised
-from courses.services.live_sessions import live_session_cancel, live_session_record_attendance
+from courses.services.live_sessions import (
+    live_session_cancel,
+    live_session_fill_free_seats,
+    live_session_record_attendance,
+)
 from courses.services.scorm_packages import scorm_package_checked, scorm_package_upload
 
 
@@ -125,6 +129,21 @@ class LiveSessionAdmin(ReadOnlyHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _seats_filled(request, [obj])
+
+
+def _seats_filled(request: HttpRequest, sessions: list[LiveSession]) -> None:
+    """Seats a reviewer added (a larger capacity) go to the waiting list at once, in order."""
+    promoted = sum(
+        len(live_session_fill_free_seats(session=session, actor=request.user))
+        for session in sessions
+    )
+    if promoted:
+        people = "1 person" if promoted == 1 else f"{promoted} people"
+        messages.info(request, f"{people} promoted from the waiting list and emailed.")
+
 
 @admin.register(CourseModule)
 class CourseModuleAdmin(ReadOnlyHistoryAdmin):
@@ -136,6 +155,11 @@ class CourseModuleAdmin(ReadOnlyHistoryAdmin):
     raw_id_fields = ("course",)
     inlines = [QuizQuestionInline, LiveSessionInline]
     ordering = ("course__title", "position")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is LiveSession:
+            _seats_filled(request, [session for session, _ in formset.changed_objects])
 
 
 class QuizChoiceFormSet(forms.BaseInlineFormSet):

@@ -42,9 +42,13 @@ def live_session_register(
     taken = LiveSessionRegistration.objects.filter(
         session=session, status=LiveSessionRegistration.Status.REGISTERED
     ).count()
+    # A free seat belongs to whoever has waited longest; a newcomer queues behind them.
+    someone_waits = LiveSessionRegistration.objects.filter(
+        session=session, status=LiveSessionRegistration.Status.WAITING
+    ).exists()
     status = (
         LiveSessionRegistration.Status.REGISTERED
-        if taken < session.capacity
+        if taken < session.capacity and not someone_waits
         else LiveSessionRegistration.Status.WAITING
     )
     try:
@@ -122,6 +126,16 @@ def live_session_cancel(
         )
     registration._history_user = actor  # read by django-simple-history for the deletion
     registration.delete()
+    return _promote_from_waiting_list(session=session, actor=actor)
+
+
+@transaction.atomic
+def live_session_fill_free_seats(
+    *, session: LiveSession, actor: User
+) -> list[LiveSessionRegistration]:
+    """After a reviewer saved the session (more seats: a larger room): the longest-waiting
+    people take the seats that are free, each emailed once; returns those promoted."""
+    session = LiveSession.objects.select_for_update().get(pk=session.pk)
     return _promote_from_waiting_list(session=session, actor=actor)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -24,6 +25,7 @@ from courses.models import (
 from courses.services.live_sessions import (
     ATTENDANCE_CODE_WINDOW,
     live_session_cancel,
+    live_session_fill_free_seats,
     live_session_record_attendance,
     live_session_record_attendance_by_code,
     live_session_register,
@@ -612,3 +614,126 @@ def test_two_cancellations_at_once_give_each_seat_to_one_person(module):
     assert LiveSessionRegistration.objects.filter(session=session, status="REGISTERED").count() == 2
     assert LiveSessionRegistration.objects.get(pk=waiting[2].pk).status == "WAITING"
     assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
+
+
+def test_a_newcomer_waits_behind_those_already_waiting_even_with_a_seat_free(module):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    LiveSession.objects.filter(pk=session.pk).update(capacity=2)
+    newcomer = live_session_register(
+        enrollment=EnrollmentFactory(course=module.course), session=session
+    )
+    assert newcomer.status == "WAITING"
+    assert live_session_fill_free_seats(session=session, actor=UserFactory()) == [first]
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would send for the page's form, as shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "input" and name and attributes.get("type") not in ("submit", "file"):
+            if attributes.get("type") != "checkbox" or "checked" in attributes:
+                self.fields[name] = attributes.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.fields[self._select] = attributes.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data.removeprefix("\n")
+
+
+def form_as_shown(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+@pytest.fixture
+def reviewer_signed_in(client, migration_installed_data):
+    reviewer = UserFactory(email="robin@example.org")
+    add_to_reviewers(reviewer)
+    client.force_login(reviewer)
+    return reviewer
+
+
+def test_seats_a_reviewer_adds_on_the_session_page_go_to_the_waiting_list_in_order(
+    client, module, reviewer_signed_in, django_capture_on_commit_callbacks
+):
+    session, _, [first, second, third] = full_session_with_waiting_list(module, waiting=3)
+    url = reverse("admin:courses_livesession_change", args=[session.pk])
+    fields = {**form_as_shown(client.get(url).content.decode()), "capacity": "3"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, fields, follow=True)
+    assert "2 people promoted from the waiting list and emailed." in response.content.decode()
+    statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
+    assert [statuses[one.pk] for one in (first, second, third)] == [
+        "REGISTERED",
+        "REGISTERED",
+        "WAITING",
+    ]
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [first.enrollment.user.email, second.enrollment.user.email]
+    )
+
+
+def test_seats_a_reviewer_adds_on_the_module_page_go_to_the_waiting_list(
+    client, module, reviewer_signed_in
+):
+    session, _, [first, second] = full_session_with_waiting_list(module, waiting=2)
+    url = reverse("admin:courses_coursemodule_change", args=[module.pk])
+    fields = form_as_shown(client.get(url).content.decode())
+    [capacity] = [
+        name for name in fields if name.endswith("-capacity") and "__prefix__" not in name
+    ]
+    response = client.post(url, {**fields, capacity: "2"}, follow=True)
+    assert "1 person promoted from the waiting list and emailed." in response.content.decode()
+    assert LiveSession.objects.get(pk=session.pk).capacity == 2
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+    assert LiveSessionRegistration.objects.get(pk=second.pk).status == "WAITING"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 1
+
+
+def test_saving_a_session_with_no_seat_free_promotes_nobody(client, module, reviewer_signed_in):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    url = reverse("admin:courses_livesession_change", args=[session.pk])
+    fields = {**form_as_shown(client.get(url).content.decode()), "place": "Ashland Library"}
+    response = client.post(url, fields, follow=True)
+    assert "promoted from the waiting list" not in response.content.decode()
+    assert LiveSession.objects.get(pk=session.pk).place == "Ashland Library"
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "WAITING"
+    assert not OutboxMessage.objects.exists()
+
+
+def test_two_sessions_on_one_day_have_buttons_that_say_which_is_which(client, module):
+    morning = session_of(module, starts_in=datetime.timedelta(days=7))
+    session_of(module, starts_in=datetime.timedelta(days=7, hours=4))
+    client.force_login(EnrollmentFactory(course=module.course).user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    starts = timezone.localtime(morning.starts_at)
+    names = [
+        f"for the session of {(starts + offset):%m/%d/%Y} at {(starts + offset):%I:%M %p}".replace(
+            " at 0", " at "
+        )
+        for offset in (datetime.timedelta(0), datetime.timedelta(hours=4))
+    ]
+    for name in names:
+        assert f"{name}</span>" in page.content.decode()
