@@ -1,6 +1,7 @@
 """The review site at a 1280 px window with something waiting in every queue: the reviewer
 overview on the front page is readable (each heading on one line, no word broken into letters)
-and every queue's list of pending items fits the window without sideways scrolling."""
+and every queue's list of pending items fits the window without sideways scrolling, with the
+navigation sidebar closed (as it starts) and open."""
 
 from __future__ import annotations
 
@@ -152,9 +153,21 @@ def test_the_overview_and_every_queue_fit_a_1280_px_window(live_server, browser:
         with page.expect_navigation():
             overview.get_by_role("link", name=queue.title).click()
         assert page.url == f"{live_server.url}{queue.changelist_url}"
-        assert_accessible(page)
-        sideways = page.evaluate(_SIDEWAYS_JS)
-        assert sideways["rows"] >= 1, f"{queue.title}: nothing listed at {page.url}"
-        assert sideways["page"] <= 0, f"{queue.title}: the page scrolls sideways by {sideways}"
-        assert sideways["results"] <= 0, f"{queue.title}: the list scrolls sideways: {sideways}"
-        assert sideways["table"] <= 1, f"{queue.title}: the table is wider than its box: {sideways}"
+        assert_fits_the_window(page, queue.title)
+
+    # The same with the navigation sidebar open (it starts closed; Django remembers the choice).
+    page.get_by_role("button", name="Toggle navigation").click()
+    expect(page.locator("#nav-sidebar")).to_be_visible()
+    for queue in queues:
+        visit(page, f"{live_server.url}{queue.changelist_url}")
+        expect(page.locator("#nav-sidebar")).to_be_visible()
+        assert_fits_the_window(page, f"{queue.title} (navigation open)")
+
+
+def assert_fits_the_window(page: Page, name: str) -> None:
+    assert_accessible(page)
+    sideways = page.evaluate(_SIDEWAYS_JS)
+    assert sideways["rows"] >= 1, f"{name}: nothing listed at {page.url}"
+    assert sideways["page"] <= 0, f"{name}: the page scrolls sideways: {sideways}"
+    assert sideways["results"] <= 0, f"{name}: the list scrolls sideways: {sideways}"
+    assert sideways["table"] <= 1, f"{name}: the table is wider than its box: {sideways}"
