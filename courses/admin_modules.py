@@ -380,7 +380,8 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
             people = "1 person" if removed == 1 else f"{removed} people"
             self.message_user(
                 request,
-                f"Removed {people}; {promoted} promoted from the waiting list and emailed.",
+                f"Removed {people} and emailed them; {promoted} promoted from the waiting list "
+                "and emailed.",
             )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -109,7 +109,7 @@ def live_session_cancel(
     session = LiveSession.objects.select_for_update().get(pk=registration.session_id)
     registration = (
         LiveSessionRegistration.objects.select_for_update(of=("self",))
-        .select_related("enrollment__user")
+        .select_related("enrollment__user", "module")
         .filter(pk=registration.pk)
         .first()
     )
@@ -125,8 +125,34 @@ def live_session_cancel(
             "This session has already started, so you cannot cancel it here. Ask the trainer."
         )
     registration._history_user = actor  # read by django-simple-history for the deletion
+    removed_pk = registration.pk
     registration.delete()
+    if not is_learner:
+        _removal_email_queue(registration=registration, pk=removed_pk, session=session)
     return _promote_from_waiting_list(session=session, actor=actor)
+
+
+def _removal_email_queue(
+    *, registration: LiveSessionRegistration, pk: int, session: LiveSession
+) -> None:
+    """Someone a reviewer removed from the roster is told, so they do not come for a seat
+    they no longer have."""
+    module = registration.module
+    queue_email(
+        key=f"live_session_removed:{pk}",
+        template="live_session_removed",
+        to=[registration.enrollment.user.email],
+        context={
+            "user": registration.enrollment.user,
+            "module": module,
+            "session": session,
+            "starts_at": timezone.localtime(session.starts_at),
+            "was_waiting": registration.status == LiveSessionRegistration.Status.WAITING,
+            "module_path": reverse(
+                "course_module", kwargs={"course_pk": module.course_id, "module_pk": module.pk}
+            ),
+        },
+    )
 
 
 @transaction.atomic

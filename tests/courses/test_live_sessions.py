@@ -423,7 +423,9 @@ def test_a_cancelled_seat_goes_to_the_first_on_the_waiting_list_who_is_emailed(
     assert email.to == [first.enrollment.user.email]
     starts = timezone.localtime(session.starts_at)
     assert email.subject == f"A seat is yours: De-escalation workshop on {starts:%m/%d/%Y}"
-    assert "You were first on its waiting list, so you are now registered." in email.body
+    assert (
+        "You were on its waiting list, and the seat is now yours: you are registered." in email.body
+    )
     assert first.history.first().history_change_reason == "Promoted from the waiting list"
     assert seated.history.first().history_type == "-"
 
@@ -442,13 +444,42 @@ def test_a_reviewer_removes_a_learner_on_the_roster_and_the_waiting_list_moves_u
         {"action": "remove_from_session", "_selected_action": [one.pk for one in seated]},
         follow=True,
     )
-    assert "Removed 2 people; 2 promoted from the waiting list and emailed." in (
+    assert "Removed 2 people and emailed them; 2 promoted from the waiting list and emailed." in (
         response.content.decode()
     )
     statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "REGISTERED", second.pk: "REGISTERED", third.pk: "WAITING"}
     assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
     assert seated[0].history.first().history_user == reviewer
+    removed = OutboxMessage.objects.filter(kind="live_session_removed")
+    assert sorted(removed.values_list("to", flat=True)) == sorted(
+        one.enrollment.user.email for one in seated
+    )
+    starts = timezone.localtime(session.starts_at)
+    notice = removed.first()
+    assert notice.subject == (
+        f"Your place in De-escalation workshop on {starts:%m/%d/%Y} is cancelled"
+    )
+    assert "KDLA removed you from the session of" in notice.text_body
+    assert "so you no longer have a seat." in notice.text_body
+
+
+def test_someone_removed_from_the_waiting_list_is_told_so(
+    module, django_capture_on_commit_callbacks
+):
+    _, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_session_cancel(registration=first, actor=UserFactory())
+    [email] = mail.outbox
+    assert email.to == [first.enrollment.user.email]
+    assert "KDLA removed you from the waiting list of the session of" in email.body
+    assert "so you no longer have a place on it." in email.body
+
+
+def test_a_learner_who_cancels_gets_no_removal_email(module):
+    _, [seated], _ = full_session_with_waiting_list(module, waiting=0)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    assert not OutboxMessage.objects.exists()
 
 
 def test_leaving_the_waiting_list_promotes_nobody(module):

@@ -258,7 +258,9 @@ def test_a_cancelled_seat_goes_to_the_waiting_list_in_order_with_one_email_each(
     with reviewer.expect_navigation():
         reviewer.get_by_role("button", name="Go").click()
     expect(
-        reviewer.get_by_text("Removed 1 person; 1 promoted from the waiting list and emailed.")
+        reviewer.get_by_text(
+            "Removed 1 person and emailed them; 1 promoted from the waiting list and emailed."
+        )
     ).to_be_visible()
     assert_accessible(reviewer)
     expect(reviewer.locator("#result_list tbody tr")).to_have_count(1)
@@ -270,8 +272,14 @@ def test_a_cancelled_seat_goes_to_the_waiting_list_in_order_with_one_email_each(
     )
     visit(blake, module_url)
     expect(blake.get_by_role("button", name=f"Register for the session of {day}")).to_be_visible()
-    assert len(emails_to("casey@example.org")) == 1
-    assert len(emails_to("blake@example.org")) == 1
+    [seat_for_casey] = emails_to("casey@example.org")
+    assert seat_for_casey.subject == f"A seat is yours: De-escalation workshop on {day}"
+    # Blake still has the one email about the seat, and now one saying it was taken away.
+    assert [email.subject for email in emails_to("blake@example.org")] == [
+        f"A seat is yours: De-escalation workshop on {day}",
+        f"Your place in De-escalation workshop on {day} is cancelled",
+    ]
+    assert emails_to("alex@example.org") == []
     promoted = OutboxMessage.objects.filter(kind="live_session_promoted")
     assert sorted(promoted.values_list("to", flat=True)) == [
         "blake@example.org",
