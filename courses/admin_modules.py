@@ -32,6 +32,7 @@ from courses.services.lesson_html import lesson_html_sanitised
 from courses.services.live_sessions import (
     SCHEDULE_SESSIONS_PERMISSION,
     live_session_cancel,
+    live_session_fill_free_seats,
     live_session_record_attendance,
     trainer_sessions,
 )
@@ -147,6 +148,21 @@ class LiveSessionAdmin(ReadOnlyHistoryAdmin):
         # A trainer sees the sessions they give; reviewers see all.
         return super().get_queryset(request) & trainer_sessions(user=request.user)
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _seats_filled(request, [obj])
+
+
+def _seats_filled(request: HttpRequest, sessions: list[LiveSession]) -> None:
+    """Seats a reviewer added (a larger capacity) go to the waiting list at once, in order."""
+    promoted = sum(
+        len(live_session_fill_free_seats(session=session, actor=request.user))
+        for session in sessions
+    )
+    if promoted:
+        people = "1 person" if promoted == 1 else f"{promoted} people"
+        messages.info(request, f"{people} promoted from the waiting list and emailed.")
+
 
 @admin.register(CourseModule)
 class CourseModuleAdmin(ReadOnlyHistoryAdmin):
@@ -158,6 +174,11 @@ class CourseModuleAdmin(ReadOnlyHistoryAdmin):
     raw_id_fields = ("course",)
     inlines = [QuizQuestionInline, LiveSessionInline]
     ordering = ("course__title", "position")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is LiveSession:
+            _seats_filled(request, [session for session, _ in formset.changed_objects])
 
 
 class QuizChoiceFormSet(forms.BaseInlineFormSet):
@@ -470,7 +491,8 @@ class LiveSessionRegistrationAdmin(ReadOnlyHistoryAdmin):
             people = "1 person" if removed == 1 else f"{removed} people"
             self.message_user(
                 request,
-                f"Removed {people}; {promoted} promoted from the waiting list and emailed.",
+                f"Removed {people} and emailed them; {promoted} promoted from the waiting list "
+                "and emailed.",
             )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

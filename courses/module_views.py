@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -21,12 +21,14 @@ from courses.models import (
 from courses.scorm_views import scorm_player
 from courses.selectors import (
     ModuleOfEnrollment,
+    cancelled_live_registration_module_id,
     get_attempt_for_user,
     get_learner_module,
     live_registration,
     live_sessions_for_module,
     module_completions,
     quiz_attempts,
+    waiting_list_place,
 )
 from courses.services.live_sessions import (
     ATTENDANCE_CODE_WINDOW,
@@ -255,6 +257,12 @@ def _live_sessions_page(
             "sessions": live_sessions_for_module(module=module),
             "registration": registration,
             "completion": completion,
+            "waiting_list_place": (
+                waiting_list_place(registration=registration)
+                if registration is not None
+                and registration.status == LiveSessionRegistration.Status.WAITING
+                else None
+            ),
             "attendance_code_open": code_open,
             "attendance_code_closes": (
                 registration.session.starts_at + ATTENDANCE_CODE_WINDOW if code_open else None
@@ -279,9 +287,11 @@ def live_session_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         starts = timezone.localtime(session.starts_at)
         if registration.status == LiveSessionRegistration.Status.WAITING:
+            place = waiting_list_place(registration=registration)
             messages.success(
                 request,
-                f"The session of {starts:%m/%d/%Y} is full; you are on its waiting list.",
+                f"The session of {starts:%m/%d/%Y} is full; you are number {place} on its "
+                "waiting list. If a seat opens you are registered and emailed.",
             )
         else:
             messages.success(
@@ -321,11 +331,18 @@ def live_session_attendance_code_view(request: HttpRequest, pk: int) -> HttpResp
 @require_POST
 def live_session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner cancels their own registration (or waiting-list place) for a session."""
-    registration = get_object_or_404(
-        LiveSessionRegistration.objects.select_related("module", "session"),
-        pk=pk,
-        enrollment__user=request.user,
+    registration = (
+        LiveSessionRegistration.objects.select_related("module", "session")
+        .filter(pk=pk, enrollment__user=request.user)
+        .first()
     )
+    if registration is None:
+        module_id = cancelled_live_registration_module_id(pk=pk, user=request.user)
+        if module_id is None:
+            raise Http404("No such registration.")
+        module = get_object_or_404(CourseModule, pk=module_id)
+        messages.error(request, "This registration was already cancelled.")
+        return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)
     module = registration.module
     try:
         live_session_cancel(registration=registration, actor=request.user)
@@ -333,9 +350,9 @@ def live_session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         starts = timezone.localtime(registration.session.starts_at)
-        messages.success(
-            request,
-            f"Your registration for the session of {starts:%m/%d/%Y} is cancelled. You may "
-            "register for another session.",
-        )
+        if registration.status == LiveSessionRegistration.Status.WAITING:
+            done = f"You left the waiting list of the session of {starts:%m/%d/%Y}."
+        else:
+            done = f"Your registration for the session of {starts:%m/%d/%Y} is cancelled."
+        messages.success(request, f"{done} You may register for another session.")
     return redirect("course_module", course_pk=module.course_id, module_pk=module.pk)

@@ -192,3 +192,28 @@ def live_registration(
         .select_related("session")
         .first()
     )
+
+
+def waiting_list_place(*, registration: LiveSessionRegistration) -> int:
+    """Where a waiting registration stands: 1 for the next to get a seat. The order is the one
+    the waiting list is promoted in (``registered_at``, then ``pk``)."""
+    earlier = Q(registered_at__lt=registration.registered_at) | Q(
+        registered_at=registration.registered_at, pk__lt=registration.pk
+    )
+    ahead = LiveSessionRegistration.objects.filter(
+        earlier,
+        session_id=registration.session_id,
+        status=LiveSessionRegistration.Status.WAITING,
+    ).count()
+    return ahead + 1
+
+
+def cancelled_live_registration_module_id(*, pk: int, user: User) -> int | None:
+    """The module of ``user``'s registration ``pk`` when it was cancelled (History keeps the
+    deleted row), so a second press of Cancel (another tab, the Back button) is answered on
+    the session page rather than with "page not found"."""
+    return (
+        LiveSessionRegistration.history.filter(id=pk, history_type="-", enrollment__user=user)
+        .values_list("module_id", flat=True)
+        .first()
+    )

@@ -43,9 +43,13 @@ def live_session_register(
     taken = LiveSessionRegistration.objects.filter(
         session=session, status=LiveSessionRegistration.Status.REGISTERED
     ).count()
+    # A free seat belongs to whoever has waited longest; a newcomer queues behind them.
+    someone_waits = LiveSessionRegistration.objects.filter(
+        session=session, status=LiveSessionRegistration.Status.WAITING
+    ).exists()
     status = (
         LiveSessionRegistration.Status.REGISTERED
-        if taken < session.capacity
+        if taken < session.capacity and not someone_waits
         else LiveSessionRegistration.Status.WAITING
     )
     try:
@@ -135,7 +139,7 @@ def live_session_cancel(
     session = LiveSession.objects.select_for_update().get(pk=registration.session_id)
     registration = (
         LiveSessionRegistration.objects.select_for_update(of=("self",))
-        .select_related("enrollment__user")
+        .select_related("enrollment__user", "module")
         .filter(pk=registration.pk)
         .first()
     )
@@ -153,7 +157,43 @@ def live_session_cancel(
             "This session has already started, so you cannot cancel it here. Ask the trainer."
         )
     registration._history_user = actor  # read by django-simple-history for the deletion
+    removed_pk = registration.pk
     registration.delete()
+    if not is_learner:
+        _removal_email_queue(registration=registration, pk=removed_pk, session=session)
+    return _promote_from_waiting_list(session=session, actor=actor)
+
+
+def _removal_email_queue(
+    *, registration: LiveSessionRegistration, pk: int, session: LiveSession
+) -> None:
+    """Someone a reviewer removed from the roster is told, so they do not come for a seat
+    they no longer have."""
+    module = registration.module
+    queue_email(
+        key=f"live_session_removed:{pk}",
+        template="live_session_removed",
+        to=[registration.enrollment.user.email],
+        context={
+            "user": registration.enrollment.user,
+            "module": module,
+            "session": session,
+            "starts_at": timezone.localtime(session.starts_at),
+            "was_waiting": registration.status == LiveSessionRegistration.Status.WAITING,
+            "module_path": reverse(
+                "course_module", kwargs={"course_pk": module.course_id, "module_pk": module.pk}
+            ),
+        },
+    )
+
+
+@transaction.atomic
+def live_session_fill_free_seats(
+    *, session: LiveSession, actor: User
+) -> list[LiveSessionRegistration]:
+    """After a reviewer saved the session (more seats: a larger room): the longest-waiting
+    people take the seats that are free, each emailed once; returns those promoted."""
+    session = LiveSession.objects.select_for_update().get(pk=session.pk)
     return _promote_from_waiting_list(session=session, actor=actor)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -25,6 +26,7 @@ from courses.models import (
 from courses.services.live_sessions import (
     ATTENDANCE_CODE_WINDOW,
     live_session_cancel,
+    live_session_fill_free_seats,
     live_session_record_attendance,
     live_session_record_attendance_by_code,
     live_session_register,
@@ -433,7 +435,9 @@ def test_a_cancelled_seat_goes_to_the_first_on_the_waiting_list_who_is_emailed(
     assert email.to == [first.enrollment.user.email]
     starts = timezone.localtime(session.starts_at)
     assert email.subject == f"A seat is yours: De-escalation workshop on {starts:%m/%d/%Y}"
-    assert "You were first on its waiting list, so you are now registered." in email.body
+    assert (
+        "You were on its waiting list, and the seat is now yours: you are registered." in email.body
+    )
     assert first.history.first().history_change_reason == "Promoted from the waiting list"
     assert seated.history.first().history_type == "-"
 
@@ -452,13 +456,44 @@ def test_a_reviewer_removes_a_learner_on_the_roster_and_the_waiting_list_moves_u
         {"action": "remove_from_session", "_selected_action": [one.pk for one in seated]},
         follow=True,
     )
-    assert "Removed 2 people; 2 promoted from the waiting list and emailed." in (
+    assert "Removed 2 people and emailed them; 2 promoted from the waiting list and emailed." in (
         response.content.decode()
     )
     statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "REGISTERED", second.pk: "REGISTERED", third.pk: "WAITING"}
     assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 2
     assert seated[0].history.first().history_user == reviewer
+    removed = OutboxMessage.objects.filter(kind="live_session_removed")
+    assert sorted(removed.values_list("to", flat=True)) == sorted(
+        one.enrollment.user.email for one in seated
+    )
+    starts = timezone.localtime(session.starts_at)
+    notice = removed.first()
+    assert notice.subject == (
+        f"Your place in De-escalation workshop on {starts:%m/%d/%Y} is cancelled"
+    )
+    assert "KDLA removed you from the session of" in notice.text_body
+    assert "so you no longer have a seat." in notice.text_body
+
+
+def test_someone_removed_from_the_waiting_list_is_told_so(
+    module, django_capture_on_commit_callbacks
+):
+    _, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    reviewer = UserFactory()
+    add_to_reviewers(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_session_cancel(registration=first, actor=reviewer)
+    [email] = mail.outbox
+    assert email.to == [first.enrollment.user.email]
+    assert "KDLA removed you from the waiting list of the session of" in email.body
+    assert "so you no longer have a place on it." in email.body
+
+
+def test_a_learner_who_cancels_gets_no_removal_email(module):
+    _, [seated], _ = full_session_with_waiting_list(module, waiting=0)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    assert not OutboxMessage.objects.exists()
 
 
 def test_leaving_the_waiting_list_promotes_nobody(module):
@@ -485,6 +520,79 @@ def test_a_learner_cancels_on_the_session_page(client, module):
     assert "is cancelled. You may register for another session." in response.content.decode()
     assert not LiveSessionRegistration.objects.filter(pk=seated.pk).exists()
     assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+
+
+def test_a_learner_on_the_waiting_list_sees_their_place_in_it(client, module):
+    session, _, [first, second] = full_session_with_waiting_list(module)
+    client.force_login(second.enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    starts = timezone.localtime(session.starts_at)
+    assert f"You are number 2 on the waiting list of the session of {starts:%m/%d/%Y}" in (
+        page.content.decode()
+    )
+    assert "Leave the waiting list" in page.content.decode()
+    live_session_cancel(registration=first, actor=first.enrollment.user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    assert "You are number 1 on the waiting list" in page.content.decode()
+
+
+def test_joining_the_waiting_list_says_which_place_is_yours(client, module):
+    session, _, _ = full_session_with_waiting_list(module, waiting=2)
+    enrollment = EnrollmentFactory(course=module.course)
+    client.force_login(enrollment.user)
+    response = client.post(reverse("live_session_register", args=[session.pk]), follow=True)
+    starts = timezone.localtime(session.starts_at)
+    assert (
+        f"The session of {starts:%m/%d/%Y} is full; you are number 3 on its waiting list."
+        in response.content.decode()
+    )
+
+
+def test_the_waiting_learners_page_runs_the_same_queries_however_long_the_list(
+    client, module, django_assert_num_queries
+):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(first.enrollment.user)
+    url = reverse("course_module", args=[module.course_id, module.pk])
+    with django_assert_num_queries(8) as short_list:
+        client.get(url)
+    for _ in range(10):
+        live_session_register(enrollment=EnrollmentFactory(course=module.course), session=session)
+    with django_assert_num_queries(len(short_list.captured_queries)):
+        client.get(url)
+
+
+def test_leaving_the_waiting_list_on_the_session_page(client, module):
+    session, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(first.enrollment.user)
+    response = client.post(reverse("live_session_cancel", args=[first.pk]), follow=True)
+    starts = timezone.localtime(session.starts_at)
+    assert f"You left the waiting list of the session of {starts:%m/%d/%Y}." in (
+        response.content.decode()
+    )
+    assert list(LiveSessionRegistration.objects.values_list("pk", flat=True)) == [seated.pk]
+
+
+def test_cancelling_twice_says_it_was_already_cancelled_on_the_session_page(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    client.force_login(seated.enrollment.user)
+    cancel = reverse("live_session_cancel", args=[seated.pk])
+    client.post(cancel)
+    response = client.post(cancel, follow=True)
+    assert response.redirect_chain == [
+        (reverse("course_module", args=[module.course_id, module.pk]), 302)
+    ]
+    assert "This registration was already cancelled." in response.content.decode()
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 1
+
+
+def test_someone_elses_cancelled_registration_is_not_found(client, module):
+    _, [seated], [first] = full_session_with_waiting_list(module, waiting=1)
+    live_session_cancel(registration=seated, actor=seated.enrollment.user)
+    client.force_login(UserFactory())
+    response = client.post(reverse("live_session_cancel", args=[seated.pk]))
+    assert response.status_code == 404
 
 
 def test_someone_elses_registration_cannot_be_cancelled(client, module):
@@ -660,3 +768,126 @@ class TestTrainersRoster:
             {"action": "remove_from_session", "_selected_action": [seated_mine.pk]},
         )
         assert LiveSessionRegistration.objects.filter(pk=seated_mine.pk).exists()
+
+
+def test_a_newcomer_waits_behind_those_already_waiting_even_with_a_seat_free(module):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    LiveSession.objects.filter(pk=session.pk).update(capacity=2)
+    newcomer = live_session_register(
+        enrollment=EnrollmentFactory(course=module.course), session=session
+    )
+    assert newcomer.status == "WAITING"
+    assert live_session_fill_free_seats(session=session, actor=UserFactory()) == [first]
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would send for the page's form, as shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "input" and name and attributes.get("type") not in ("submit", "file"):
+            if attributes.get("type") != "checkbox" or "checked" in attributes:
+                self.fields[name] = attributes.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.fields[self._select] = attributes.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data.removeprefix("\n")
+
+
+def form_as_shown(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+@pytest.fixture
+def reviewer_signed_in(client, migration_installed_data):
+    reviewer = UserFactory(email="robin@example.org")
+    add_to_reviewers(reviewer)
+    client.force_login(reviewer)
+    return reviewer
+
+
+def test_seats_a_reviewer_adds_on_the_session_page_go_to_the_waiting_list_in_order(
+    client, module, reviewer_signed_in, django_capture_on_commit_callbacks
+):
+    session, _, [first, second, third] = full_session_with_waiting_list(module, waiting=3)
+    url = reverse("admin:courses_livesession_change", args=[session.pk])
+    fields = {**form_as_shown(client.get(url).content.decode()), "capacity": "3"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, fields, follow=True)
+    assert "2 people promoted from the waiting list and emailed." in response.content.decode()
+    statuses = dict(LiveSessionRegistration.objects.values_list("pk", "status"))
+    assert [statuses[one.pk] for one in (first, second, third)] == [
+        "REGISTERED",
+        "REGISTERED",
+        "WAITING",
+    ]
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [first.enrollment.user.email, second.enrollment.user.email]
+    )
+
+
+def test_seats_a_reviewer_adds_on_the_module_page_go_to_the_waiting_list(
+    client, module, reviewer_signed_in
+):
+    session, _, [first, second] = full_session_with_waiting_list(module, waiting=2)
+    url = reverse("admin:courses_coursemodule_change", args=[module.pk])
+    fields = form_as_shown(client.get(url).content.decode())
+    [capacity] = [
+        name for name in fields if name.endswith("-capacity") and "__prefix__" not in name
+    ]
+    response = client.post(url, {**fields, capacity: "2"}, follow=True)
+    assert "1 person promoted from the waiting list and emailed." in response.content.decode()
+    assert LiveSession.objects.get(pk=session.pk).capacity == 2
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "REGISTERED"
+    assert LiveSessionRegistration.objects.get(pk=second.pk).status == "WAITING"
+    assert OutboxMessage.objects.filter(kind="live_session_promoted").count() == 1
+
+
+def test_saving_a_session_with_no_seat_free_promotes_nobody(client, module, reviewer_signed_in):
+    session, _, [first] = full_session_with_waiting_list(module, waiting=1)
+    url = reverse("admin:courses_livesession_change", args=[session.pk])
+    fields = {**form_as_shown(client.get(url).content.decode()), "place": "Ashland Library"}
+    response = client.post(url, fields, follow=True)
+    assert "promoted from the waiting list" not in response.content.decode()
+    assert LiveSession.objects.get(pk=session.pk).place == "Ashland Library"
+    assert LiveSessionRegistration.objects.get(pk=first.pk).status == "WAITING"
+    assert not OutboxMessage.objects.exists()
+
+
+def test_two_sessions_on_one_day_have_buttons_that_say_which_is_which(client, module):
+    morning = session_of(module, starts_in=datetime.timedelta(days=7))
+    session_of(module, starts_in=datetime.timedelta(days=7, hours=4))
+    client.force_login(EnrollmentFactory(course=module.course).user)
+    page = client.get(reverse("course_module", args=[module.course_id, module.pk]))
+    starts = timezone.localtime(morning.starts_at)
+    names = [
+        f"for the session of {(starts + offset):%m/%d/%Y} at {(starts + offset):%I:%M %p}".replace(
+            " at 0", " at "
+        )
+        for offset in (datetime.timedelta(0), datetime.timedelta(hours=4))
+    ]
+    for name in names:
+        assert f"{name}</span>" in page.content.decode()

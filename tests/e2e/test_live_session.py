@@ -1,6 +1,8 @@
 """A live session in real Chromium: a learner registers for a workshop, and the attendance is
 recorded by a reviewer on the roster in the review site or by the learner with the code the
-trainer gives out; the course is then complete."""
+trainer gives out; the course is then complete. A full workshop has a waiting list: a learner
+who cancels (by keyboard alone) gives the seat to the first person waiting, who is emailed once,
+and a reviewer who removes someone on the roster does the same."""
 
 from __future__ import annotations
 
@@ -8,12 +10,21 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.reviewers import add_to_reviewers
-from courses.models import CourseModule, Enrollment, LiveSession
+from courses.models import (
+    Course,
+    CourseModule,
+    Enrollment,
+    LiveSession,
+    LiveSessionRegistration,
+)
+from notifications.models import OutboxMessage
 from tests.e2e.accessibility import assert_accessible, visit
+from tests.e2e.keyboard import KeyboardUser
 from tests.factories import PASSWORD, CourseFactory, UserFactory
 
 
@@ -131,3 +142,150 @@ def test_a_learner_enters_the_attendance_code_the_trainer_gives_out(
         visit(learner, f"{base}/courses/{course.pk}/")
         expect(learner.get_by_text("The course is complete.")).to_be_visible()
     assert Enrollment.objects.get(user__email="casey@example.org").status == "COMPLETED"
+
+
+def register_for_the_session(page: Page, base: str, course: Course, day: str) -> None:
+    """On the course page: register for the course, open its live session, take a seat (or a
+    place on the waiting list)."""
+    visit(page, f"{base}/courses/{course.pk}/")
+    page.get_by_role("button", name=f"Register for {course.title}").click()
+    page.get_by_role("link", name="Continue with De-escalation workshop").click()
+    page.get_by_role("button", name=f"Register for the session of {day}").click()
+    page.wait_for_load_state()
+
+
+def emails_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancelled_seat_goes_to_the_waiting_list_in_order_with_one_email_each(
+    live_server, page: Page, browser: Browser, migration_installed_data
+):
+    base = live_server.url
+    course = CourseFactory(title="Solving Difficult Situations in the Library")
+    module = CourseModule.objects.create(
+        course=course, position=1, title="De-escalation workshop", kind=CourseModule.Kind.LIVE
+    )
+    starts = timezone.now() + datetime.timedelta(days=3)
+    LiveSession.objects.create(
+        module=module,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Boyd County Public Library, meeting room",
+        capacity=1,
+    )
+    day = f"{timezone.localtime(starts):%m/%d/%Y}"
+    add_to_reviewers(UserFactory(email="robin@example.org", first_name="Robin"))
+    for first_name, last_name in [("Alex", "Adams"), ("Blake", "Brown"), ("Casey", "Clark")]:
+        UserFactory(
+            email=f"{first_name.lower()}@example.org", first_name=first_name, last_name=last_name
+        )
+    module_url = f"{base}/courses/{course.pk}/modules/{module.pk}/"
+    status = page.locator(".live-registration")
+
+    # Alex takes the only seat; Blake and then Casey join the waiting list and are told their place.
+    sign_in(page, f"{base}/accounts/login/", "alex@example.org")
+    register_for_the_session(page, base, course, day)
+    expect(status).to_contain_text(f"You are registered for the session of {day}")
+    blake = browser.new_page()
+    sign_in(blake, f"{base}/accounts/login/", "blake@example.org")
+    register_for_the_session(blake, base, course, day)
+    expect(blake.get_by_role("status")).to_contain_text(
+        f"The session of {day} is full; you are number 1 on its waiting list."
+    )
+    expect(blake.locator(".live-registration")).to_contain_text(
+        f"You are number 1 on the waiting list of the session of {day}"
+    )
+    expect(blake.get_by_role("cell", name="1 seat, 1 taken")).to_be_visible()
+    assert_accessible(blake)
+    casey = browser.new_page()
+    sign_in(casey, f"{base}/accounts/login/", "casey@example.org")
+    register_for_the_session(casey, base, course, day)
+    expect(casey.locator(".live-registration")).to_contain_text("You are number 2 on the waiting")
+
+    # Alex cancels with the keyboard alone; the confirmation takes focus in the status region.
+    # A second tab, opened before, still offers the button: its refusal is announced the same way.
+    second_tab = page.context.new_page()
+    second_tab.goto(module_url)
+    alex = KeyboardUser(page)
+    page.goto(module_url)
+    alex.skip_to_main()
+    alex.activate(page.get_by_role("button", name="Cancel my registration"))
+    message = page.locator("[data-page-message]")
+    expect(message).to_be_focused()
+    expect(message).to_have_attribute("role", "status")
+    expect(message).to_contain_text(
+        f"Your registration for the session of {day} is cancelled. You may register for "
+        "another session."
+    )
+    expect(page.get_by_role("button", name=f"Register for the session of {day}")).to_be_visible()
+    assert_accessible(page)
+    in_second_tab = KeyboardUser(second_tab)
+    in_second_tab.skip_to_main()
+    in_second_tab.activate(second_tab.get_by_role("button", name="Cancel my registration"))
+    expect(second_tab.locator("[data-page-message]")).to_be_focused()
+    expect(second_tab.get_by_role("status")).to_contain_text(
+        "This registration was already cancelled."
+    )
+    alex.assert_focus_was_visible()
+    in_second_tab.assert_focus_was_visible()
+
+    # Blake, first in line, has the seat and one email saying so; Casey moves up.
+    visit(blake, module_url)
+    expect(blake.locator(".live-registration")).to_contain_text(
+        f"You are registered for the session of {day}"
+    )
+    expect(blake.get_by_role("button", name="Cancel my registration")).to_be_visible()
+    [email] = emails_to("blake@example.org")
+    assert email.subject == f"A seat is yours: De-escalation workshop on {day}"
+    assert f"{module_url.removeprefix(base)}" in email.body
+    visit(casey, module_url)
+    expect(casey.locator(".live-registration")).to_contain_text("You are number 1 on the waiting")
+    assert emails_to("casey@example.org") == []
+    assert emails_to("alex@example.org") == []
+
+    # A reviewer removes Blake on the roster in the review site; Casey gets the seat.
+    reviewer = browser.new_page()
+    sign_in(reviewer, f"{base}/admin/login/", "robin@example.org")
+    visit(reviewer, f"{base}/admin/courses/livesessionregistration/")
+    reviewer.locator("#result_list tbody tr", has_text="Blake Brown").locator(
+        "input[name=_selected_action]"
+    ).check()
+    reviewer.get_by_label("Action:").select_option(
+        label="Remove from the session (promotes the waiting list)"
+    )
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="Go").click()
+    expect(
+        reviewer.get_by_text(
+            "Removed 1 person and emailed them; 1 promoted from the waiting list and emailed."
+        )
+    ).to_be_visible()
+    assert_accessible(reviewer)
+    expect(reviewer.locator("#result_list tbody tr")).to_have_count(1)
+    expect(reviewer.locator("#result_list tbody tr")).to_contain_text("Casey Clark")
+
+    visit(casey, module_url)
+    expect(casey.locator(".live-registration")).to_contain_text(
+        f"You are registered for the session of {day}"
+    )
+    visit(blake, module_url)
+    expect(blake.get_by_role("button", name=f"Register for the session of {day}")).to_be_visible()
+    [seat_for_casey] = emails_to("casey@example.org")
+    assert seat_for_casey.subject == f"A seat is yours: De-escalation workshop on {day}"
+    # Blake still has the one email about the seat, and now one saying it was taken away.
+    assert [email.subject for email in emails_to("blake@example.org")] == [
+        f"A seat is yours: De-escalation workshop on {day}",
+        f"Your place in De-escalation workshop on {day} is cancelled",
+    ]
+    assert emails_to("alex@example.org") == []
+    promoted = OutboxMessage.objects.filter(kind="live_session_promoted")
+    assert sorted(promoted.values_list("to", flat=True)) == [
+        "blake@example.org",
+        "casey@example.org",
+    ]
+    assert not promoted.filter(sent_at__isnull=True).exists()
+    registration = LiveSessionRegistration.objects.get()
+    assert registration.enrollment.user.email == "casey@example.org"
+    assert registration.status == LiveSessionRegistration.Status.REGISTERED
