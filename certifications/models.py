@@ -279,11 +279,6 @@ class ExternalFile(ReviewedSubmission):
     def submitter_id(self) -> int:
         return self.registration.user_id
 
-    @property
-    def uploaded_at(self):
-        """Read-only: the review form's template still names the upload time so."""
-        return self.submitted_at
-
 
 class NoticeKind(models.TextChoices):
     """The emails the scheduled jobs claim in the outbox (``notifications.OutboxMessage.kind``).

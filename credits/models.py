@@ -85,8 +85,3 @@ class CreditRequest(ReviewedSubmission):
 
     def __str__(self) -> str:
         return f"{self.course} ({self.requested_credits} requested)"
-
-    @property
-    def notes(self) -> str:
-        """Read-only: the review form's template still names the reviewer's note so."""
-        return self.reviewer_note
