@@ -1,6 +1,6 @@
 """A live session in real Chromium: a learner registers for a workshop, and the attendance is
-recorded by a reviewer on the roster in the review site or by the learner with the code the
-trainer gives out; the course is then complete. A full workshop has a waiting list: a learner
+recorded by the session's trainer on their roster in the review site or by the learner with the
+code the trainer gives out; the course is then complete. A full workshop has a waiting list: a learner
 who cancels (by keyboard alone) gives the seat to the first person waiting, who is emailed once,
 and a reviewer who removes someone on the roster does the same."""
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.reviewers import add_to_reviewers
+from accounts.trainers import add_to_trainers
 from courses.models import (
     Course,
     CourseModule,
@@ -22,6 +23,8 @@ from courses.models import (
     LiveSession,
     LiveSessionRegistration,
 )
+from courses.services.enrollments import course_register
+from courses.services.live_sessions import live_session_register
 from notifications.models import OutboxMessage
 from tests.e2e.accessibility import assert_accessible, visit
 from tests.e2e.keyboard import KeyboardUser
@@ -46,14 +49,30 @@ def test_a_learner_attends_a_workshop_recorded_on_the_roster(
         course=course, position=1, title="De-escalation workshop", kind=CourseModule.Kind.LIVE
     )
     starts = timezone.now() + datetime.timedelta(days=3)
+    jordan = UserFactory(email="jordan@example.org", first_name="Jordan")
+    add_to_trainers(jordan)
     LiveSession.objects.create(
         module=module,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
         place="Boyd County Public Library, meeting room",
         capacity=12,
+        trainer=jordan,
     )
-    add_to_reviewers(UserFactory(email="robin@example.org"))
+    # Another trainer's session the day before, with someone on its roster.
+    other_trainer = UserFactory(email="sam@example.org")
+    add_to_trainers(other_trainer)
+    other = LiveSession.objects.create(
+        module=module,
+        starts_at=starts - datetime.timedelta(days=1),
+        ends_at=starts - datetime.timedelta(days=1, hours=-2),
+        place="Pike County Public Library District",
+        capacity=12,
+        trainer=other_trainer,
+    )
+    live_session_register(
+        enrollment=course_register(user=UserFactory(), course=course), session=other
+    )
     UserFactory(email="casey@example.org", first_name="Casey")
 
     page = browser.new_page()
@@ -69,15 +88,23 @@ def test_a_learner_attends_a_workshop_recorded_on_the_roster(
     )
     assert_accessible(page)
 
-    # The session takes place; the reviewer records attendance on the roster.
+    # The session takes place; its trainer records attendance on their roster, which holds
+    # their own session only.
     with time_machine.travel(starts + datetime.timedelta(hours=1), tick=True):
-        reviewer = browser.new_page()
-        sign_in(reviewer, f"{base}/admin/login/", "robin@example.org")
-        visit(reviewer, f"{base}/admin/courses/livesessionregistration/")
-        reviewer.locator("input[name=_selected_action]").first.check()
-        reviewer.get_by_label("Action:").select_option(label="Record as attended")
-        reviewer.get_by_role("button", name="Go").click()
-        expect(reviewer.get_by_text("Attendance recorded for 1 person.")).to_be_visible()
+        trainer = browser.new_page()
+        sign_in(trainer, f"{base}/admin/login/", "jordan@example.org")
+        visit(trainer, f"{base}/admin/courses/livesessionregistration/")
+        assert_accessible(trainer)
+        expect(trainer.locator("#result_list tbody tr")).to_have_count(1)
+        expect(trainer.locator("#result_list")).to_contain_text("Casey")
+        expect(trainer.get_by_label("Action:").locator("option")).not_to_contain_text(
+            ["Remove from the session (promotes the waiting list)"]
+        )
+        trainer.locator("input[name=_selected_action]").first.check()
+        trainer.get_by_label("Action:").select_option(label="Record as attended")
+        trainer.get_by_role("button", name="Go").click()
+        expect(trainer.get_by_text("Attendance recorded for 1 person.")).to_be_visible()
+        assert_accessible(trainer)
 
     visit(page, f"{base}/courses/{course.pk}/")
     expect(page.get_by_text("The course is complete.")).to_be_visible()
