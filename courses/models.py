@@ -114,7 +114,10 @@ class Enrollment(models.Model):
         help_text="The reviewer who recorded this completion by hand.",
     )
     completion_reason = models.TextField(
-        blank=True, help_text="Why the completion was recorded by hand, e.g. the sign-in sheet."
+        blank=True,
+        default="",
+        db_default="",  # rows inserted in bulk by SQL (imports, benchmarks) need no value
+        help_text="Why the completion was recorded by hand, e.g. the sign-in sheet.",
     )
 
     history = HistoricalRecords()

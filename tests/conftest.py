@@ -120,6 +120,9 @@ DATA_MIGRATIONS = [
     ("certifications.migrations.0003_notifications_to_outbox", "install_catch_up_schedule"),
     ("notifications.migrations.0002_delivery_sweep_schedule", "install_sweep"),
     ("documents.migrations.0001_orphan_file_cleanup_schedule", "install_cleanup"),
+    ("courses.migrations.0011_scorm_interactions", "grant"),
+    ("courses.migrations.0013_completions_recorded_by_hand", "grant"),
+    ("courses.migrations.0014_live_session_trainers", "create_trainers_group"),
 ]
 
 

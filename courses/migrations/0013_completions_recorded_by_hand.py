@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
             name="completion_reason",
             field=models.TextField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Why the completion was recorded by hand, e.g. the sign-in sheet.",
             ),
         ),
@@ -67,6 +69,8 @@ class Migration(migrations.Migration):
             name="completion_reason",
             field=models.TextField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Why the completion was recorded by hand, e.g. the sign-in sheet.",
             ),
         ),

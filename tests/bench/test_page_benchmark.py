@@ -19,7 +19,7 @@ from courses.models import Enrollment
 from credits.models import CreditRequest
 
 # Same bound as the dashboard's and transcript's own query tests.
-QUERY_BOUND = 11
+QUERY_BOUND = 14
 
 WRK_OUTPUT = """\
 Running 10s test @ http://127.0.0.1:40123/dashboard/
