@@ -730,7 +730,7 @@ class TestReviewSite:
         client.force_login(reviewer)
         return client
 
-    def test_the_migration_lets_reviewers_read_interactions(self):
+    def test_the_migration_lets_reviewers_read_interactions(self, migration_installed_data):
         reviewers = Group.objects.get(name=REVIEWERS_GROUP)
         assert reviewers.permissions.filter(codename="view_scorminteraction").exists()
 
