@@ -21,6 +21,7 @@ from courses.importers import CompletedHoursResource
 from courses.input_limits import course_hours_error
 from courses.models import Category, Course, Enrollment, Provider
 from courses.services.enrollments import (
+    COMPLETION_REASON_MAX_LENGTH,
     RECORD_COMPLETION_PERMISSION,
     course_completion_record_by_hand,
 )
@@ -69,6 +70,9 @@ class CourseAdmin(ReadOnlyHistoryAdmin):
         super().save_model(request, obj, form, change)
         if change:
             course_hours_changed.send(sender=Course, course=obj)
+
+
+COMPLETION_DRAFT_SESSION_KEY = "record_completion_draft"
 
 
 class RecordCompletionForm(forms.Form):
@@ -140,6 +144,10 @@ class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
         context = {
             **(extra_context or {}),
             "can_record_completion": request.user.has_perm(RECORD_COMPLETION_PERMISSION),
+            # What the reviewer typed before a refusal, so nothing has to be typed again.
+            "completion_draft": request.session.pop(
+                f"{COMPLETION_DRAFT_SESSION_KEY}:{object_id}", {}
+            ),
         }
         return super().change_view(request, object_id, form_url, context)
 
@@ -149,10 +157,9 @@ class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
             raise Http404("No such enrollment.")
         form = RecordCompletionForm(request.POST)
         change_url = redirect("admin:courses_enrollment_change", enrollment.pk)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors["completed_on"]))
-            return change_url
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["completed_on"])
             completed = course_completion_record_by_hand(
                 enrollment=enrollment,
                 reviewer=request.user,
@@ -161,6 +168,10 @@ class EnrollmentAdmin(SuperuserImportMixin, ReadOnlyHistoryAdmin):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            request.session[f"{COMPLETION_DRAFT_SESSION_KEY}:{enrollment.pk}"] = {
+                "completed_on": request.POST.get("completed_on", "")[:20],
+                "reason": request.POST.get("reason", "")[:COMPLETION_REASON_MAX_LENGTH],
+            }
             return change_url
         messages.success(
             request,

@@ -184,7 +184,13 @@ class TestReviewSite:
         client.force_login(reviewer)
         action = reverse("admin:courses_enrollment_record_completion", args=[enrollment.pk])
         response = client.post(action, data, follow=True)
-        assert message in response.content.decode()
+        html = response.content.decode()
+        assert message in html
+        # What was typed comes back in the boxes, once.
+        assert f'value="{data["completed_on"]}"' in html
+        assert f'aria-describedby="completion-reason-help">{data["reason"]}</textarea>' in html
+        again = client.get(reverse("admin:courses_enrollment_change", args=[enrollment.pk]))
+        assert 'aria-describedby="completion-reason-help"></textarea>' in again.content.decode()
         enrollment.refresh_from_db()
         assert enrollment.status == "REGISTERED"
 

@@ -52,6 +52,7 @@ def test_a_reviewer_records_a_completion_from_a_sign_in_sheet(
             "Say why the completion is recorded by hand"
         )
         assert focused_role(page) == "status"  # the refusal is read out where focus is
+        expect(page.get_by_label("Completed on")).to_have_value("03/04/2027")  # kept
         assert Enrollment.objects.get(pk=enrollment.pk).status == "REGISTERED"
 
         page.get_by_label("Completed on").fill("03/04/2027")
